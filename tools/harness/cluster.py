@@ -1,0 +1,183 @@
+"""A throwaway PostgreSQL 15 cluster with the Supabase platform layer.
+
+Process management is pytest-postgresql's ``PostgreSQLExecutor`` (initdb,
+pg_ctl start/stop, readiness polling). What we add: finding the PostgreSQL 15
+binaries, running as root (PostgreSQL refuses to, so every pg_ctl call goes
+through ``runuser`` to an unprivileged account), and installing the platform
+layer from ``platform/``.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from mirakuru.exceptions import AlreadyRunning
+from pytest_postgresql.executors.proc import PostgreSQLExecutor
+
+PG_MAJOR = 15
+SUPERUSER = "supabase_admin"
+INSTALL_HINT = (
+    "apt-get update && apt-get install -y postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"
+)
+PLATFORM_DIR = Path(__file__).resolve().parents[2] / "platform"
+DEFAULT_PRIVILEGE_MODES = ("legacy", "modern")
+
+
+class HarnessError(Exception):
+    """A problem the user can fix; the message says how."""
+
+
+def find_pg_ctl() -> Path:
+    """Locate pg_ctl of PostgreSQL 15, or explain how to install it."""
+    candidates = []
+    if os.environ.get("PG_BINDIR"):
+        candidates.append(Path(os.environ["PG_BINDIR"]) / "pg_ctl")
+    candidates.append(Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin/pg_ctl"))
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        candidates.append(Path(on_path).resolve())
+    for candidate in candidates:
+        if candidate.is_file() and (candidate.parent / "postgres").is_file():
+            return candidate
+    raise HarnessError(
+        f"PostgreSQL {PG_MAJOR} server binaries not found (pg_ctl, postgres). Install them:\n  {INSTALL_HINT}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def _unprivileged_account() -> pwd.struct_passwd:
+    for name in ("postgres", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    raise HarnessError("running as root, but neither a 'postgres' nor a 'nobody' account exists to run PostgreSQL")
+
+
+def _root_wrapper(workdir: Path, pg_ctl: Path, account: pwd.struct_passwd) -> Path:
+    """A pg_ctl stand-in that re-runs the real one as an unprivileged account."""
+    runuser = shutil.which("runuser")
+    if runuser is None:
+        raise HarnessError("running as root needs `runuser` (package util-linux) to drop privileges for PostgreSQL")
+    wrapper = workdir / "pg_ctl-as-user"
+    wrapper.write_text(f'#!/bin/sh\nexec {runuser} -u {account.pw_name} -- {pg_ctl} "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return wrapper
+
+
+@dataclass
+class Cluster:
+    """A running throwaway cluster. Use ``start_cluster`` to make one."""
+
+    port: int
+    workdir: Path
+    executor: PostgreSQLExecutor
+    stop_hint: str
+    keep: bool = False
+    _stopped: bool = field(default=False, repr=False)
+
+    def url(self, user: str = "postgres", password: str = "postgres", dbname: str = "postgres") -> str:
+        return f"postgresql://{user}:{password}@127.0.0.1:{self.port}/{dbname}"
+
+    @property
+    def admin_url(self) -> str:
+        return self.url(user=SUPERUSER, password="")
+
+    def stop(self) -> None:
+        if self._stopped or self.keep:
+            return
+        self._stopped = True
+        try:
+            self.executor.stop()
+        finally:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_cluster(port: int | None = None, keep: bool = False) -> Cluster:
+    """initdb and start PostgreSQL 15 in a fresh temporary directory."""
+    pg_ctl = find_pg_ctl()
+    if port is None:
+        port = free_port()
+    elif port_in_use(port):
+        raise HarnessError(f"port {port} is already in use on 127.0.0.1; pick another with --port or omit it")
+
+    workdir = Path(tempfile.mkdtemp(prefix="pgtap-cluster-"))
+    executable = pg_ctl
+    if os.geteuid() == 0:
+        account = _unprivileged_account()
+        os.chown(workdir, account.pw_uid, account.pw_gid)
+        workdir.chmod(0o700)
+        executable = _root_wrapper(workdir, pg_ctl, account)
+        stop_hint = f"runuser -u {account.pw_name} -- {pg_ctl} stop -D {workdir / 'data'}"
+    else:
+        stop_hint = f"{pg_ctl} stop -D {workdir / 'data'}"
+
+    executor = PostgreSQLExecutor(
+        executable=str(executable),
+        host="127.0.0.1",
+        port=port,
+        datadir=str(workdir / "data"),
+        unixsocketdir=str(workdir),
+        logfile=str(workdir / "postgresql.log"),
+        startparams="-w",
+        dbname="postgres",
+        user=SUPERUSER,
+        # Throwaway data: skip durability work, as `-F` (fsync off) already does.
+        postgres_options="-c synchronous_commit=off -c full_page_writes=off -c max_connections=40",
+    )
+    try:
+        executor.start()
+    except AlreadyRunning as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise HarnessError(f"port {port} is already in use on 127.0.0.1; pick another with --port or omit it") from exc
+    except Exception as exc:
+        log = workdir / "postgresql.log"
+        detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise HarnessError(f"PostgreSQL failed to start: {exc}\n{detail}") from exc
+    return Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint, keep=keep)
+
+
+def install_platform(cluster: Cluster, default_privileges: str = "legacy") -> None:
+    """Install platform/bootstrap.sql and one default-privileges mode as the superuser."""
+    if default_privileges not in DEFAULT_PRIVILEGE_MODES:
+        raise HarnessError(f"default privileges must be one of {', '.join(DEFAULT_PRIVILEGE_MODES)}")
+    files = [PLATFORM_DIR / "bootstrap.sql", PLATFORM_DIR / f"default_privileges_{default_privileges}.sql"]
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        for path in files:
+            try:
+                conn.execute(path.read_text())  # type: ignore[arg-type]  # trusted file of ours
+            except psycopg.Error as exc:
+                raise HarnessError(f"{path}: platform layer failed: {exc.diag.sqlstate} {exc}") from exc
+        available = conn.execute("select 1 from pg_catalog.pg_available_extensions where name = 'pgtap'").fetchone()
+    if available is None:
+        raise HarnessError(f"pgTAP is not installed for PostgreSQL {PG_MAJOR}. Install it:\n  {INSTALL_HINT}")

@@ -1,0 +1,159 @@
+"""Run pgTAP files over psycopg and judge their TAP output like ``pg_prove``.
+
+Each file gets its own connection, as each ``pg_prove`` file gets its own psql
+session, and runs statement by statement so a failure is reported with its
+line. Like psql with ON_ERROR_STOP (which pg_prove sets), a file stops at its
+first SQL error. TAP lines are parsed with the ``tap.py`` library; the verdict
+follows TAP::Harness: a plan, every planned test run in order, and no
+``not ok`` except TODO.
+"""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from tap.line import Bail, Plan, Result
+from tap.parser import Parser
+
+from harness.reset import SqlFailure
+from harness.sqlsplit import line_of, split_statements
+
+
+@dataclass
+class Assertion:
+    number: int | None
+    ok: bool
+    description: str
+    todo: bool = False
+    skip: bool = False
+    diagnostics: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.ok or self.todo
+
+
+@dataclass
+class FileResult:
+    path: Path
+    lines: list[str] = field(default_factory=list)
+    plan: int | None = None
+    assertions: list[Assertion] = field(default_factory=list)
+    error: SqlFailure | None = None
+    bail: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this file fails; empty when it passes."""
+        found: list[str] = []
+        if self.error is not None:
+            found.append(str(self.error))
+        if self.bail is not None:
+            found.append(f"bailed out: {self.bail}")
+        if self.plan is None:
+            found.append("no plan")
+        elif len(self.assertions) != self.plan:
+            found.append(f"planned {self.plan} tests but ran {len(self.assertions)}")
+        numbers = [a.number for a in self.assertions]
+        if any(n is not None and n != i for i, n in enumerate(numbers, start=1)):
+            found.append("tests out of sequence")
+        failed = [a for a in self.assertions if not a.passed]
+        if failed:
+            found.append(f"failed tests {', '.join(str(a.number) for a in failed)}")
+        return found
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def parse_tap(result: FileResult, lines: list[str]) -> None:
+    """Fold TAP ``lines`` into ``result`` (plan, assertions and their diagnostics)."""
+    parser = Parser()
+    for raw in lines:
+        result.lines.append(raw)
+        line = parser.parse_line(raw)
+        if isinstance(line, Plan):
+            result.plan = line.expected_tests
+        elif isinstance(line, Result):
+            description = line.description.removeprefix("- ").strip()
+            result.assertions.append(Assertion(line.number, line.ok, description, todo=line.todo, skip=line.skip))
+        elif isinstance(line, Bail):
+            result.bail = line.reason
+        elif line.category == "diagnostic" and result.assertions:
+            result.assertions[-1].diagnostics.append(raw)
+
+
+def run_file(url: str, path: Path) -> FileResult:
+    """Run one pgTAP file on a fresh connection."""
+    result = FileResult(path=path)
+    started = time.perf_counter()
+    statements = split_statements(path.read_text())
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in statements:
+            try:
+                cur = conn.execute(statement.text)  # type: ignore[arg-type]  # trusted test SQL
+            except psycopg.Error as exc:
+                diag = exc.diag
+                position = int(diag.statement_position) if diag.statement_position else None
+                result.error = SqlFailure(
+                    path=path,
+                    line=line_of(statement, position),
+                    sqlstate=diag.sqlstate or "?????",
+                    message=diag.message_primary or str(exc),
+                    kind="test file",
+                )
+                conn.execute("rollback")
+                break
+            if cur.description is None:
+                continue
+            out: list[str] = []
+            for row in cur.fetchall():
+                text = "|".join("" if v is None else str(v) for v in row)
+                out.extend(text.splitlines())
+            parse_tap(result, out)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_files(url: str, setup: list[Path], files: list[Path], jobs: int = 2) -> list[FileResult]:
+    """Run setup files one by one first (they commit shared helpers), then the rest in parallel."""
+    results = [run_file(url, path) for path in setup]
+    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+        results.extend(pool.map(lambda p: run_file(url, p), files))
+    return results
+
+
+def write_junit(results: list[FileResult], target: Path) -> None:
+    """JUnit XML: one testsuite per file, one testcase per assertion."""
+    suites = ET.Element("testsuites")
+    for res in results:
+        failures = sum(1 for a in res.assertions if not a.passed)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=res.path.as_posix(),
+            tests=str(max(len(res.assertions), res.plan or 0)),
+            failures=str(failures),
+            errors=str(0 if res.passed or failures else 1),
+            skipped=str(sum(1 for a in res.assertions if a.skip)),
+            time=f"{res.seconds:.3f}",
+        )
+        for a in res.assertions:
+            case = ET.SubElement(suite, "testcase", classname=res.path.stem, name=f"{a.number} - {a.description}")
+            if a.skip:
+                ET.SubElement(case, "skipped")
+            elif not a.passed:
+                failure = ET.SubElement(case, "failure", message=a.description)
+                failure.text = "\n".join(a.diagnostics)
+        if not res.passed and not failures:
+            error = ET.SubElement(ET.SubElement(suite, "testcase", classname=res.path.stem, name="file"), "error")
+            error.set("message", "; ".join(res.problems))
+    ET.indent(suites)
+    target.write_text(ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
