@@ -51,7 +51,10 @@ create extension pgcrypto with schema extensions;
 create extension "uuid-ossp" with schema extensions;
 
 -- auth: the GoTrue objects that migrations, RLS and tests use ---------------------
+-- Owned by supabase_admin, as on Supabase (so `db reset` leaves it alone); its
+-- objects belong to supabase_auth_admin, which foreign-key checks run as.
 create schema auth;
+grant usage, create on schema auth to supabase_auth_admin;
 grant usage on schema auth to postgres, anon, authenticated, service_role;
 
 create table auth.users (

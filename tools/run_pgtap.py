@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from harness.cluster import DEFAULT_PRIVILEGE_MODES, HarnessError, install_platform, start_cluster
-from harness.pgtap import FileResult, run_files, write_junit
+from harness.pgtap import FileResult, relative, run_files, write_junit
 from harness.reset import SqlFailure, apply_builtin, install_pgtap, reset_with_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,17 +86,10 @@ def select_tests(project: Path, patterns: list[str]) -> tuple[list[Path], list[P
     return setup_resolved, [p.resolve() for p in chosen if p.resolve() not in setup_resolved]
 
 
-def display(path: Path, project: Path) -> str:
-    try:
-        return path.relative_to(project.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def report(results: list[FileResult], project: Path, verbose: bool, seconds: float) -> bool:
-    width = max((len(display(r.path, project)) for r in results), default=0) + 2
+    width = max((len(relative(r.path, project)) for r in results), default=0) + 2
     for res in results:
-        name = display(res.path, project)
+        name = relative(res.path, project)
         verdict = "ok" if res.passed else "FAILED"
         print(f"{name} {'.' * (width - len(name))} {verdict} ({len(res.assertions)} tests, {res.seconds:.2f}s)")
         if verbose:
@@ -137,7 +130,7 @@ def pg_prove_parity(url: str, project: Path, results: list[FileResult]) -> bool:
         PGPASSWORD=parts.password or "",
         PGDATABASE=parts.path.lstrip("/") or "postgres",
     )
-    files = [display(r.path, project) for r in results]
+    files = [relative(r.path, project) for r in results]
     proc = subprocess.run(
         [pg_prove, "--ext", ".pg", "--ext", ".sql", *files],
         cwd=project,
@@ -193,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
         results = run_files(url, setup, tests, jobs=args.jobs)
         ok = report(results, project, args.verbose, time.perf_counter() - started)
         if args.junit:
-            write_junit(results, args.junit)
+            write_junit(results, args.junit, project)
         if args.parity:
             ok = pg_prove_parity(url, project, results) and ok
         if cluster is not None and args.keep:

@@ -36,14 +36,14 @@ class HarnessError(Exception):
 
 
 def find_pg_ctl() -> Path:
-    """Locate pg_ctl of PostgreSQL 15, or explain how to install it."""
-    candidates = []
+    """Locate pg_ctl of PostgreSQL 15 (or of ``$PG_BINDIR``), or explain how to install it."""
     if os.environ.get("PG_BINDIR"):
-        candidates.append(Path(os.environ["PG_BINDIR"]) / "pg_ctl")
-    candidates.append(Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin/pg_ctl"))
-    on_path = shutil.which("pg_ctl")
-    if on_path:
-        candidates.append(Path(on_path).resolve())
+        candidates = [Path(os.environ["PG_BINDIR"]) / "pg_ctl"]
+    else:
+        candidates = [Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin/pg_ctl")]
+        on_path = shutil.which("pg_ctl")
+        if on_path:
+            candidates.append(Path(on_path).resolve())
     for candidate in candidates:
         if candidate.is_file() and (candidate.parent / "postgres").is_file():
             return candidate

@@ -130,7 +130,15 @@ def run_files(url: str, setup: list[Path], files: list[Path], jobs: int = 2) -> 
     return results
 
 
-def write_junit(results: list[FileResult], target: Path) -> None:
+def relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` for display, or as given when outside it."""
+    try:
+        return path.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_junit(results: list[FileResult], target: Path, base: Path) -> None:
     """JUnit XML: one testsuite per file, one testcase per assertion."""
     suites = ET.Element("testsuites")
     for res in results:
@@ -138,7 +146,7 @@ def write_junit(results: list[FileResult], target: Path) -> None:
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=res.path.as_posix(),
+            name=relative(res.path, base),
             tests=str(max(len(res.assertions), res.plan or 0)),
             failures=str(failures),
             errors=str(0 if res.passed or failures else 1),

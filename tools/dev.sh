@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Set up a Debian/Ubuntu machine for this project, then run a job.
+#
+#   bash tools/dev.sh pgtap [run_pgtap.py options]   the main job: pgTAP on a throwaway cluster
+#   bash tools/dev.sh test                           everything CI runs
+#   bash tools/dev.sh setup                          only install what is missing
+#
+# Setup is idempotent and skips what is already there: PostgreSQL 15, pgTAP and
+# pg_prove from apt; a virtualenv in .venv with the project and its dev extras;
+# the pinned Supabase CLI from package-lock.json. Works as root (CI) or as a
+# user with sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+venv_python=.venv/bin/python
+
+setup_apt() {
+    local missing=()
+    [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing+=(postgresql-15)
+    [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
+    command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
+    command -v npm >/dev/null || missing+=(nodejs npm)
+    command -v runuser >/dev/null || missing+=(util-linux)
+    python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+    [ ${#missing[@]} -eq 0 ] && return
+    echo "setup: apt-get install ${missing[*]}"
+    "${sudo_cmd[@]}" apt-get update -qq
+    if ! apt-cache policy postgresql-15 | grep -q 'Candidate: [0-9]'; then
+        # Ubuntu releases ship another major version; PostgreSQL's own apt repository has 15.
+        "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-common
+        "${sudo_cmd[@]}" /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y
+    fi
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+setup_python() {
+    python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+        { echo "error: Python 3.11 or newer is required (found $(python3 --version))" >&2; exit 2; }
+    [ -x "$venv_python" ] || python3 -m venv .venv
+    if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
+        echo "setup: pip install -e '.[dev]'"
+        "$venv_python" -m pip install -q --disable-pip-version-check -e '.[dev]'
+        touch .venv/.installed
+    fi
+}
+
+setup_node() {
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        echo "setup: npm ci"
+        npm ci --no-audit --no-fund --loglevel=error
+    fi
+}
+
+setup() {
+    setup_apt
+    setup_python
+    setup_node
+}
+
+run_all() {
+    local failed=()
+    step() {
+        echo
+        echo "==> $*"
+        "$@" || failed+=("$*")
+    }
+    local pgtap=("$venv_python" tools/run_pgtap.py)
+    step "$venv_python" tools/lint.py
+    for mode in legacy modern; do
+        step "${pgtap[@]}" --default-privileges "$mode" --parity --junit "junit-pgtap-$mode.xml"
+        step "${pgtap[@]}" --default-privileges "$mode" --reset-with cli
+    done
+    step "$venv_python" -m pytest -q
+    if [ ${#failed[@]} -ne 0 ]; then
+        echo
+        printf 'FAILED: %s\n' "${failed[@]}"
+        return 1
+    fi
+}
+
+job=${1:-pgtap}
+shift || true
+case "$job" in
+    setup) setup ;;
+    pgtap) setup && exec "$venv_python" tools/run_pgtap.py "$@" ;;
+    test) setup && run_all ;;
+    *) echo "usage: bash tools/dev.sh [pgtap|test|setup]" >&2; exit 2 ;;
+esac
