@@ -130,7 +130,11 @@ def start_cluster(port: int | None = None, keep: bool = False) -> Cluster:
     elif port_in_use(port):
         raise HarnessError(f"port {port} is already in use on 127.0.0.1; pick another with --port or omit it")
 
-    workdir = Path(tempfile.mkdtemp(prefix="pgtap-cluster-"))
+    # A throwaway cluster gains nothing from a disk: prefer RAM (tmpfs) when the machine has it.
+    ram = Path("/dev/shm")
+    workdir = Path(
+        tempfile.mkdtemp(prefix="pgtap-cluster-", dir=ram if ram.is_dir() and os.access(ram, os.W_OK) else None)
+    )
     executable = pg_ctl
     if os.geteuid() == 0:
         account = _unprivileged_account()

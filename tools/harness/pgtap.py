@@ -1,8 +1,8 @@
 """Run pgTAP files over psycopg and judge their TAP output like ``pg_prove``.
 
-Each file gets its own connection, as each ``pg_prove`` file gets its own psql
-session, and runs statement by statement so a failure is reported with its
-line. Like psql with ON_ERROR_STOP (which pg_prove sets), a file stops at its
+Each file starts from a clean session, as each ``pg_prove`` file gets its own
+psql session, and runs statement by statement so a failure is reported with
+its line. Like psql with ON_ERROR_STOP (which pg_prove sets), a file stops at its
 first SQL error. TAP lines are parsed with the ``tap.py`` library; the verdict
 follows TAP::Harness: a plan, every planned test run in order, and no
 ``not ok`` except TODO.
@@ -10,6 +10,7 @@ follows TAP::Harness: a plan, every planned test run in order, and no
 
 from __future__ import annotations
 
+import queue
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -90,43 +91,77 @@ def parse_tap(result: FileResult, lines: list[str]) -> None:
             result.assertions[-1].diagnostics.append(raw)
 
 
-def run_file(url: str, path: Path) -> FileResult:
-    """Run one pgTAP file on a fresh connection."""
+# What a new psql session has: no temp tables (pgTAP keeps its state in them),
+# default role and settings, no prepared statements, cursors, listeners,
+# advisory locks or sequence state. This is DISCARD ALL without DISCARD PLANS:
+# the backend keeps its catalog caches and plans warm, and PostgreSQL itself
+# invalidates any plan that a schema change affects.
+_CLEAN_SESSION = """
+close all;
+set session authorization default;
+reset all;
+deallocate all;
+unlisten *;
+select pg_catalog.pg_advisory_unlock_all();
+discard temp;
+discard sequences;
+"""
+
+
+def run_file(conn: psycopg.Connection, path: Path) -> FileResult:
+    """Run one pgTAP file on ``conn`` (autocommit), starting from a clean session."""
     result = FileResult(path=path)
     started = time.perf_counter()
     statements = split_statements(path.read_text())
-    with psycopg.connect(url, autocommit=True) as conn:
-        for statement in statements:
-            try:
-                cur = conn.execute(statement.text)  # type: ignore[arg-type]  # trusted test SQL
-            except psycopg.Error as exc:
-                diag = exc.diag
-                position = int(diag.statement_position) if diag.statement_position else None
-                result.error = SqlFailure(
-                    path=path,
-                    line=line_of(statement, position),
-                    sqlstate=diag.sqlstate or "?????",
-                    message=diag.message_primary or str(exc),
-                    kind="test file",
-                )
-                conn.execute("rollback")
-                break
-            if cur.description is None:
-                continue
-            out: list[str] = []
-            for row in cur.fetchall():
-                text = "|".join("" if v is None else str(v) for v in row)
-                out.extend(text.splitlines())
-            parse_tap(result, out)
+    conn.execute(_CLEAN_SESSION)
+    for statement in statements:
+        try:
+            cur = conn.execute(statement.text)  # type: ignore[arg-type]  # trusted test SQL
+        except psycopg.Error as exc:
+            diag = exc.diag
+            position = int(diag.statement_position) if diag.statement_position else None
+            result.error = SqlFailure(
+                path=path,
+                line=line_of(statement, position),
+                sqlstate=diag.sqlstate or "?????",
+                message=diag.message_primary or str(exc),
+                kind="test file",
+            )
+            break
+        if cur.description is None:
+            continue
+        out: list[str] = []
+        for row in cur.fetchall():
+            text = "|".join("" if v is None else str(v) for v in row)
+            out.extend(text.splitlines())
+        parse_tap(result, out)
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.execute("rollback")  # an error, or a file that never ended its transaction
     result.seconds = time.perf_counter() - started
     return result
 
 
 def run_files(url: str, setup: list[Path], files: list[Path], jobs: int = 2) -> list[FileResult]:
-    """Run setup files one by one first (they commit shared helpers), then the rest in parallel."""
-    results = [run_file(url, path) for path in setup]
-    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-        results.extend(pool.map(lambda p: run_file(url, p), files))
+    """Run setup files one by one first (they commit shared helpers), then the rest on ``jobs`` connections."""
+    jobs = max(jobs, 1)
+    idle: queue.Queue[psycopg.Connection] = queue.Queue()
+    for _ in range(jobs):
+        idle.put(psycopg.connect(url, autocommit=True))
+
+    def run_one(path: Path) -> FileResult:
+        conn = idle.get()
+        try:
+            return run_file(conn, path)
+        finally:
+            idle.put(conn)
+
+    try:
+        results = [run_one(path) for path in setup]
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results.extend(pool.map(run_one, files))
+    finally:
+        while not idle.empty():
+            idle.get().close()
     return results
 
 
