@@ -1,0 +1,257 @@
+-- Proves the private helpers are locked down: the role checks are security
+-- definer with an empty search_path and only authenticated and service_role
+-- may execute them; nothing in private is executable by PUBLIC or anon; the
+-- helpers only ever answer for the calling user.
+
+begin;
+
+select plan(47);
+
+-- acting as postgres (catalog checks)
+
+-- private schema
+select has_schema('private', 'HP-01: private schema exists');
+select schema_privs_are('private', 'anon', array[]::name[], 'HP-02: anon cannot use schema private');
+select schema_privs_are(
+    'private', 'authenticated', array['USAGE'], 'HP-03: authenticated has only usage on schema private'
+);
+select schema_privs_are(
+    'private', 'service_role', array['USAGE'], 'HP-04: service_role has only usage on schema private'
+);
+select ok(
+    not pg_catalog.has_schema_privilege('public', 'private', 'usage, create'),
+    'HP-05: PUBLIC has no privilege on schema private'
+);
+
+-- definer or invoker
+select is_definer('private', 'is_org_member', array['uuid'], 'HP-06: is_org_member is security definer');
+select is_definer(
+    'private', 'has_org_role', array['uuid', 'organization_role'], 'HP-07: has_org_role is security definer'
+);
+select is_definer('private', 'user_org_ids', array[]::name[], 'HP-08: user_org_ids is security definer');
+select is_definer(
+    'private', 'user_org_ids_with_role', array['organization_role[]'],
+    'HP-09: user_org_ids_with_role is security definer'
+);
+select isnt_definer(
+    'private', 'set_updated_at', array[]::name[], 'HP-10: set_updated_at is security invoker'
+);
+select volatility_is(
+    'private', 'is_org_member', array['uuid'], 'stable', 'HP-11: is_org_member is stable'
+);
+select volatility_is(
+    'private', 'has_org_role', array['uuid', 'organization_role'], 'stable', 'HP-12: has_org_role is stable'
+);
+select volatility_is(
+    'private', 'user_org_ids', array[]::name[], 'stable', 'HP-13: user_org_ids is stable'
+);
+select volatility_is(
+    'private', 'user_org_ids_with_role', array['organization_role[]'], 'stable',
+    'HP-14: user_org_ids_with_role is stable'
+);
+
+-- search_path and comments, over every function so new ones are covered
+select is_empty(
+    $$
+    select p.oid::regprocedure::text
+    from pg_catalog.pg_proc as p
+    where
+        p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
+        and (p.proconfig is null or not p.proconfig operator(pg_catalog.@>) array['search_path=""'])
+    $$,
+    'HP-15: every function in public and private pins search_path to empty'
+);
+select is_empty(
+    $$
+    select p.oid::regprocedure::text
+    from pg_catalog.pg_proc as p
+    where
+        p.pronamespace = 'public'::regnamespace
+        and p.prosecdef
+    $$,
+    'HP-16: no security definer function in the exposed public schema'
+);
+select is_empty(
+    $$
+    select p.oid::regprocedure::text
+    from pg_catalog.pg_proc as p
+    where
+        p.pronamespace = 'private'::regnamespace
+        and p.prosecdef
+        and pg_catalog.obj_description(p.oid, 'pg_proc') is null
+    $$,
+    'HP-17: every security definer function in private has a comment'
+);
+
+-- execute privileges
+select is_empty(
+    $$
+    select p.oid::regprocedure::text
+    from pg_catalog.pg_proc as p
+    cross join lateral pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) as acl
+    where
+        p.pronamespace = 'private'::regnamespace
+        and acl.grantee = 0
+    $$,
+    'HP-18: PUBLIC can execute no function in private'
+);
+select is_empty(
+    $$
+    select p.oid::regprocedure::text
+    from pg_catalog.pg_proc as p
+    where
+        p.pronamespace = 'private'::regnamespace
+        and pg_catalog.has_function_privilege('anon', p.oid, 'execute')
+    $$,
+    'HP-19: anon can execute no function in private'
+);
+
+select function_privs_are(
+    'private', 'is_org_member', array['uuid'], 'public', array[]::name[],
+    'HP-20: PUBLIC cannot execute is_org_member'
+);
+select function_privs_are(
+    'private', 'is_org_member', array['uuid'], 'anon', array[]::name[],
+    'HP-21: anon cannot execute is_org_member'
+);
+select function_privs_are(
+    'private', 'is_org_member', array['uuid'], 'authenticated', array['EXECUTE'],
+    'HP-22: authenticated can execute is_org_member'
+);
+select function_privs_are(
+    'private', 'is_org_member', array['uuid'], 'service_role', array['EXECUTE'],
+    'HP-23: service_role can execute is_org_member'
+);
+select function_privs_are(
+    'private', 'has_org_role', array['uuid', 'public.organization_role'], 'public', array[]::name[],
+    'HP-24: PUBLIC cannot execute has_org_role'
+);
+select function_privs_are(
+    'private', 'has_org_role', array['uuid', 'public.organization_role'], 'anon', array[]::name[],
+    'HP-25: anon cannot execute has_org_role'
+);
+select function_privs_are(
+    'private', 'has_org_role', array['uuid', 'public.organization_role'], 'authenticated', array['EXECUTE'],
+    'HP-26: authenticated can execute has_org_role'
+);
+select function_privs_are(
+    'private', 'has_org_role', array['uuid', 'public.organization_role'], 'service_role', array['EXECUTE'],
+    'HP-27: service_role can execute has_org_role'
+);
+select function_privs_are(
+    'private', 'user_org_ids', array[]::name[], 'public', array[]::name[],
+    'HP-28: PUBLIC cannot execute user_org_ids'
+);
+select function_privs_are(
+    'private', 'user_org_ids', array[]::name[], 'anon', array[]::name[],
+    'HP-29: anon cannot execute user_org_ids'
+);
+select function_privs_are(
+    'private', 'user_org_ids', array[]::name[], 'authenticated', array['EXECUTE'],
+    'HP-30: authenticated can execute user_org_ids'
+);
+select function_privs_are(
+    'private', 'user_org_ids', array[]::name[], 'service_role', array['EXECUTE'],
+    'HP-31: service_role can execute user_org_ids'
+);
+select function_privs_are(
+    'private', 'user_org_ids_with_role', array['public.organization_role[]'], 'public', array[]::name[],
+    'HP-32: PUBLIC cannot execute user_org_ids_with_role'
+);
+select function_privs_are(
+    'private', 'user_org_ids_with_role', array['public.organization_role[]'], 'anon', array[]::name[],
+    'HP-33: anon cannot execute user_org_ids_with_role'
+);
+select function_privs_are(
+    'private', 'user_org_ids_with_role', array['public.organization_role[]'], 'authenticated', array['EXECUTE'],
+    'HP-34: authenticated can execute user_org_ids_with_role'
+);
+select function_privs_are(
+    'private', 'user_org_ids_with_role', array['public.organization_role[]'], 'service_role', array['EXECUTE'],
+    'HP-35: service_role can execute user_org_ids_with_role'
+);
+select function_privs_are(
+    'private', 'set_updated_at', array[]::name[], 'authenticated', array[]::name[],
+    'HP-36: authenticated cannot execute set_updated_at'
+);
+select function_privs_are(
+    'private', 'set_updated_at', array[]::name[], 'service_role', array[]::name[],
+    'HP-37: service_role cannot execute set_updated_at'
+);
+
+-- World for the behaviour checks: the user is admin of A and coordinator of B,
+-- and not a member of C.
+select tests.create_user('f02-user@test.local', '00000002-0000-4000-8000-0000000000a1');
+insert into public.organizations (id, name)
+values
+('00000002-0000-4000-8000-00000000000a', 'HP org A'),
+('00000002-0000-4000-8000-00000000000b', 'HP org B'),
+('00000002-0000-4000-8000-00000000000c', 'HP org C');
+insert into public.organization_members (organization_id, user_id, role)
+values
+('00000002-0000-4000-8000-00000000000a', '00000002-0000-4000-8000-0000000000a1', 'admin'),
+('00000002-0000-4000-8000-00000000000b', '00000002-0000-4000-8000-0000000000a1', 'coordinator');
+
+-- acting as authenticated (admin of A, coordinator of B)
+select tests.authenticate_as('00000002-0000-4000-8000-0000000000a1');
+
+select ok(
+    private.is_org_member('00000002-0000-4000-8000-00000000000a'),
+    'HP-38: member is told they belong to their organization'
+);
+select ok(
+    not private.is_org_member('00000002-0000-4000-8000-00000000000c'),
+    'HP-39: user is told they do not belong to an organization they are not in'
+);
+select ok(
+    private.has_org_role('00000002-0000-4000-8000-00000000000a', 'admin'),
+    'HP-40: admin of A has role admin in A'
+);
+select ok(
+    not private.has_org_role('00000002-0000-4000-8000-00000000000b', 'admin'),
+    'HP-41: coordinator of B does not have role admin in B'
+);
+select set_eq(
+    'select private.user_org_ids()',
+    array['00000002-0000-4000-8000-00000000000a', '00000002-0000-4000-8000-00000000000b']::uuid[],
+    'HP-42: user_org_ids returns exactly the caller''s organizations'
+);
+select set_eq(
+    $$select private.user_org_ids_with_role(array['admin']::public.organization_role[])$$,
+    array['00000002-0000-4000-8000-00000000000a']::uuid[],
+    'HP-43: user_org_ids_with_role(admin) returns only the organizations the caller administers'
+);
+select throws_ok(
+    'select private.set_updated_at()',
+    '42501',
+    null,
+    'HP-44: authenticated cannot call the trigger function'
+);
+
+-- acting as anon
+select tests.authenticate_as_anon();
+
+select throws_ok(
+    $$select private.is_org_member('00000002-0000-4000-8000-00000000000a')$$,
+    '42501',
+    null,
+    'HP-45: anon cannot call is_org_member'
+);
+select throws_ok(
+    'select private.user_org_ids()',
+    '42501',
+    null,
+    'HP-46: anon cannot call user_org_ids'
+);
+
+-- acting as service_role (no user id in its claims)
+select tests.authenticate_as_service_role();
+
+select is_empty(
+    'select private.user_org_ids()',
+    'HP-47: service_role has no memberships through the helpers'
+);
+
+select * from finish();
+
+rollback;
