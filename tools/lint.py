@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lint all SQL: sqlfluff over migrations, tests, seed and rollbacks; squawk over migrations.
+"""Lint the project: sqlfluff over migrations, tests, seed and rollbacks; squawk over migrations; ruff.
 
 `python tools/lint.py` lints everything (about 1-2 s per file for sqlfluff);
 `python tools/lint.py --changed` lints only files that differ from git HEAD,
@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"squawk: {len(rel)} files", flush=True)
         proc = subprocess.run([tool("squawk"), *rel], cwd=ROOT)
         failures += proc.returncode != 0
+    print("ruff: check and format", flush=True)
+    failures += subprocess.run([tool("ruff"), "check", "--quiet", "."], cwd=ROOT).returncode != 0
+    failures += subprocess.run([tool("ruff"), "format", "--check", "--quiet", "."], cwd=ROOT).returncode != 0
     print("lint: clean" if not failures else "lint: FINDINGS (see above)")
     return 1 if failures else 0
 
