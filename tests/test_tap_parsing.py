@@ -49,3 +49,9 @@ def test_diagnostics_attach_to_the_failed_assertion() -> None:
 def test_non_tap_rows_are_ignored() -> None:
     res = verdict("1..1", "3f1b2c9e-0000-4000-8000-000000000000", "ok 1 - a")
     assert res.passed
+
+
+def test_a_printed_value_is_not_mistaken_for_a_plan() -> None:
+    res = verdict("1..1", "1ab2c3d4-0000-4000-8000-000000000000", "1f09c2e8a", "ok 1 - a")
+    assert res.plan == 1
+    assert res.passed

@@ -103,16 +103,23 @@ def _apply(conn: psycopg.Connection, path: Path, kind: str, record: tuple[str, l
             conn.execute(query, params)  # type: ignore[arg-type]
 
 
-def apply_builtin(url: str, project: Path, upto: str | None = None) -> list[Path]:
-    """Apply migrations (optionally only those with version <= ``upto``) and, for a full run, the seed."""
+def apply_builtin(url: str, project: Path, upto: str | None = None, seed: bool = True) -> list[Path]:
+    """Apply pending migrations in filename order, then the seed files.
+
+    Pending means not yet recorded in ``schema_migrations`` (and, with ``upto``,
+    a version <= ``upto``), as ``supabase migration up`` does; on a fresh
+    database that is every migration, as ``supabase db reset`` does. The seed
+    runs only for a full run (``upto`` is None) and when ``seed`` is true.
+    """
     applied: list[Path] = []
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(_BOOKKEEPING)  # type: ignore[arg-type]
+        done = {row[0] for row in conn.execute("select version from supabase_migrations.schema_migrations")}
         for path in migration_files(project):
             match = MIGRATION_NAME.match(path.name)
             assert match is not None
             version, name = match.groups()
-            if upto is not None and version > upto:
+            if version in done or (upto is not None and version > upto):
                 continue
             statements = [s.text for s in split_statements(path.read_text())]
             record = (
@@ -121,7 +128,7 @@ def apply_builtin(url: str, project: Path, upto: str | None = None) -> list[Path
             )
             _apply(conn, path, "migration", record)
             applied.append(path)
-        if upto is None:
+        if upto is None and seed:
             for path in seed_files(project):
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 rel = path.relative_to(project).as_posix()
