@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Repair integration configurations that fail the version 1 schemas.
+
+Calls public.repair_integration_configs (supabase/migrations/
+20261127200700_repair_integration_configs.sql) over the whole
+organization_integrations table in id-range batches, all under one run id:
+invalid field_mappings / sync_schedule documents are reset to the safe
+defaults, active integrations among them are set inactive, the old documents
+and their problems go to private.integration_config_repairs, and each
+affected organization's admins get one notification for the run.
+
+    python tools/repair_integration_configs.py --db-url URL [--dry-run]
+
+--dry-run runs every batch in a read-only transaction and prints the same
+report without changing anything. Each batch of a real run commits on its own,
+so an interrupted run keeps what it did; run it again to finish (a run that
+finds nothing to do changes nothing). Progress goes to stderr, the report to
+stdout. Exit status: 0 done (or nothing to do), 1 database error, 2 usage.
+
+The URL's role must be allowed to execute the function: the project owner
+(postgres) or service_role (--role service_role switches to it after login).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+import psycopg
+from psycopg import sql
+
+DEFAULT_BATCH_SIZE = 10_000
+TOP_PROBLEMS = 20
+TOP_ORGANIZATIONS = 50
+
+
+@dataclass
+class OrganizationReport:
+    organization_id: uuid.UUID
+    name: str | None = None
+    integrations: int = 0
+    field_mappings: int = 0
+    sync_schedule: int = 0
+    deactivated: int = 0
+
+
+@dataclass
+class Report:
+    run_id: uuid.UUID
+    dry_run: bool
+    total_rows: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    affected: int = 0  # integrations repaired, or that a dry run would repair
+    organizations: dict[uuid.UUID, OrganizationReport] = field(default_factory=dict)
+    problems: Counter[str] = field(default_factory=Counter)
+
+
+# One call of the function per batch. The report is aggregated in the database,
+# so a batch returns one row per organization and problem kind, not one per
+# integration. Problem kinds drop what varies between documents: array indexes
+# and quoted values.
+BATCH_SQL = r"""
+with repaired as materialized (
+    select * from public.repair_integration_configs(%(dry_run)s, %(run_id)s, %(after_id)s, %(upto_id)s)
+),
+problems as (
+    select 'field_mappings ' || p.problem as problem
+    from repaired as r cross join lateral pg_catalog.unnest(r.field_mappings_problems) as p (problem)
+    union all
+    select 'sync_schedule ' || p.problem
+    from repaired as r cross join lateral pg_catalog.unnest(r.sync_schedule_problems) as p (problem)
+)
+select
+    'organization', r.organization_id, null::text, pg_catalog.count(*),
+    pg_catalog.count(*) filter (where pg_catalog.cardinality(r.field_mappings_problems) > 0),
+    pg_catalog.count(*) filter (where pg_catalog.cardinality(r.sync_schedule_problems) > 0),
+    pg_catalog.count(*) filter (where r.status_before is distinct from r.status_after)
+from repaired as r
+group by r.organization_id
+union all
+select
+    'problem', null, pg_catalog.regexp_replace(
+        pg_catalog.regexp_replace(p.problem, '\[[0-9]+\]', '[*]', 'g'), '"(?:[^"\\]|\\.)*"', '"…"', 'g'
+    ), pg_catalog.count(*), 0, 0, 0
+from problems as p
+group by 3
+"""
+
+
+def batch_bounds(
+    conn: psycopg.Connection, batch_size: int
+) -> tuple[int, list[tuple[uuid.UUID | None, uuid.UUID | None]]]:
+    """(row count, [(after_id, upto_id), ...]) covering every id, each batch about batch_size rows.
+
+    The first batch has no lower bound and the last no upper bound, so rows
+    inserted meanwhile fall in some batch too.
+    """
+    (total,) = conn.execute("select pg_catalog.count(*) from public.organization_integrations").fetchone() or (0,)
+    # Every batch_size-th id, in id order, ends a batch; the last batch is open-ended.
+    uppers = [
+        row[0]
+        for row in conn.execute(
+            """
+            select t.id
+            from (
+                select i.id, pg_catalog.row_number() over (order by i.id) as n
+                from public.organization_integrations as i
+            ) as t
+            where t.n %% %s = 0 and t.n < %s
+            order by t.id
+            """,
+            [batch_size, total],
+        )
+    ]
+    conn.commit()
+    lowers: list[uuid.UUID | None] = [None, *uppers]
+    return total, list(zip(lowers, [*uppers, None], strict=True))
+
+
+class Progress:
+    """Progress on stderr: one rewritten line on a terminal, a line per tenth otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.total = 0
+        self.tty = stream.isatty()
+        self.last_tenth = -1
+        self.started = time.perf_counter()
+
+    def update(self, checked: int, total: int, found: int, batch: int, batches: int) -> None:
+        self.total = total
+        if total == 0:
+            return
+        done = self.total if batch == batches else min(checked, self.total)
+        elapsed = time.perf_counter() - self.started
+        line = (
+            f"batch {batch}/{batches}: checked about {done:,}/{self.total:,} integrations "
+            f"({100 * done // self.total}%), {found:,} invalid, {elapsed:.1f}s"
+        )
+        if self.tty:
+            self.stream.write(f"\r{line}\033[K")
+            if batch == batches:
+                self.stream.write("\n")
+        elif (tenth := 10 * done // self.total) != self.last_tenth or batch == batches:
+            self.last_tenth = tenth
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def repair(
+    db_url: str,
+    *,
+    dry_run: bool,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    role: str | None = None,
+    run_id: uuid.UUID | None = None,
+    on_batch: Callable[[Report, int], None] | None = None,
+) -> Report:
+    """Run the repair (or a dry run) and return what it found; on_batch(report, batch number) after each batch."""
+    report = Report(run_id=run_id or uuid.uuid4(), dry_run=dry_run)
+    started = time.perf_counter()
+    with psycopg.connect(db_url, application_name="repair_integration_configs") as conn:
+        if role:
+            conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
+        conn.execute("set lock_timeout = '10s'")
+        conn.commit()
+        # A dry run cannot write, whatever the function does.
+        conn.read_only = dry_run
+        report.total_rows, bounds = batch_bounds(conn, batch_size)
+        report.batches = len(bounds)
+        for number, (after_id, upto_id) in enumerate(bounds, start=1):
+            with conn.transaction():
+                rows = conn.execute(
+                    BATCH_SQL,
+                    {"dry_run": dry_run, "run_id": report.run_id, "after_id": after_id, "upto_id": upto_id},
+                ).fetchall()
+            for kind, organization_id, problem, count, fm_count, ss_count, deactivated in rows:
+                if kind == "problem":
+                    report.problems[problem] += count
+                    continue
+                report.affected += count
+                org = report.organizations.setdefault(organization_id, OrganizationReport(organization_id))
+                org.integrations += count
+                org.field_mappings += fm_count
+                org.sync_schedule += ss_count
+                org.deactivated += deactivated
+            if on_batch is not None:
+                on_batch(report, number)
+        if report.organizations:
+            for org_id, name in conn.execute(
+                "select o.id, o.name from public.organizations as o where o.id = any(%s)",
+                [list(report.organizations)],
+            ):
+                report.organizations[org_id].name = name
+        conn.rollback()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def render(report: Report, out: TextIO) -> None:
+    mode = "dry run, nothing was changed" if report.dry_run else "repair"
+    print(f"Integration configuration check ({mode}), run {report.run_id}", file=out)
+    print(
+        f"Checked {report.total_rows:,} integrations in {report.batches} batch(es) in {report.seconds:.2f}s.",
+        file=out,
+    )
+    if not report.affected:
+        print("Nothing to repair: every field_mappings and sync_schedule document is valid.", file=out)
+        return
+    verb = "would be reset" if report.dry_run else "were reset"
+    print(
+        f"{report.affected:,} integration(s) in {len(report.organizations):,} organization(s) {verb}.",
+        file=out,
+    )
+    print("", file=out)
+    header = (
+        f"{'organization':<38} {'name':<24} {'integrations':>12} {'mappings':>9} {'schedule':>9} {'deactivated':>11}"
+    )
+    print(header, file=out)
+    print("-" * len(header), file=out)
+    ranked = sorted(report.organizations.values(), key=lambda o: (-o.integrations, str(o.organization_id)))
+    for org in ranked[:TOP_ORGANIZATIONS]:
+        name = (org.name or "")[:24]
+        print(
+            f"{org.organization_id!s:<38} {name:<24} {org.integrations:>12,} {org.field_mappings:>9,} "
+            f"{org.sync_schedule:>9,} {org.deactivated:>11,}",
+            file=out,
+        )
+    if len(ranked) > TOP_ORGANIZATIONS:
+        print(f"... and {len(ranked) - TOP_ORGANIZATIONS:,} more organization(s)", file=out)
+    print("", file=out)
+    print(f"Problems found ({len(report.problems):,} kinds, most frequent first):", file=out)
+    for problem, count in report.problems.most_common(TOP_PROBLEMS):
+        print(f"{count:>10,}  {problem}", file=out)
+    if len(report.problems) > TOP_PROBLEMS:
+        print(f"{'':>10}  ... and {len(report.problems) - TOP_PROBLEMS:,} more kind(s)", file=out)
+    print("", file=out)
+    if report.dry_run:
+        print("Dry run: nothing was changed. Run again without --dry-run to repair.", file=out)
+    else:
+        print(
+            f"Old documents and problem lists: private.integration_config_repairs where repair_run_id = "
+            f"'{report.run_id}'. Each organization above has one notification for its admins.",
+            file=out,
+        )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db-url", required=True, help="PostgreSQL connection URL of the project database")
+    parser.add_argument("--dry-run", action="store_true", help="report what would be repaired; change nothing")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"integrations per batch and transaction (default {DEFAULT_BATCH_SIZE:,})",
+    )
+    parser.add_argument("--role", help="role to switch to after connecting, e.g. service_role")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+    if args.batch_size < 1:
+        parser.error("--batch-size must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    args = parse_args(argv)
+    out = out or sys.stdout
+    err = err or sys.stderr
+    progress = Progress(err)
+
+    def on_batch(report: Report, batch: int) -> None:
+        progress.update(batch * args.batch_size, report.total_rows, report.affected, batch, report.batches)
+
+    try:
+        report = repair(
+            args.db_url,
+            dry_run=args.dry_run,
+            batch_size=args.batch_size,
+            role=args.role,
+            on_batch=None if args.quiet else on_batch,
+        )
+    except psycopg.Error as exc:
+        diag = exc.diag
+        print(f"error: {diag.sqlstate or ''} {diag.message_primary or exc}".strip(), file=err)
+        return 1
+    render(report, out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
