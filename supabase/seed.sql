@@ -1,5 +1,6 @@
 -- Demo data for local exploration: two organizations, an admin and a
--- coordinator in each, and a few inactive integrations. Tests never use it.
+-- coordinator in each, and a few integrations, one of them active with a
+-- demo credential in Vault. Tests never use it.
 -- Every user's password is "password123". Safe to run twice.
 
 insert into auth.users (
@@ -101,8 +102,11 @@ values
     'salesforce',
     'Salesforce (sales team)',
     'inactive',
-    '{"Account.Name": "customer_name", "Account.BillingCity": "city"}',
-    '{"frequency": "daily", "at": "02:00", "timezone": "Europe/Berlin"}',
+    '{"version": 1, "mappings": [
+        {"source": "Account.Name", "target": "customer_name", "transform": "trim", "required": true},
+        {"source": "Account.BillingCity", "target": "city", "required": false}
+    ]}',
+    '{"version": 1, "mode": "cron", "cron": "0 2 * * *", "timezone": "Europe/Berlin", "enabled": true}',
     'aaaaaaaa-0000-4000-8000-0000000000a1'
 ),
 (
@@ -111,8 +115,8 @@ values
     'hubspot',
     'HubSpot marketing',
     'inactive',
-    '{}',
-    '{"frequency": "hourly"}',
+    '{"version": 1, "mappings": []}',
+    '{"version": 1, "mode": "interval", "interval_minutes": 60, "timezone": "UTC", "enabled": false}',
     'aaaaaaaa-0000-4000-8000-0000000000a1'
 ),
 (
@@ -121,8 +125,11 @@ values
     'google_sheets',
     'Weekly shipment export',
     'inactive',
-    '{"A": "shipment_id", "B": "eta"}',
-    '{"frequency": "weekly", "day": "monday"}',
+    '{"version": 1, "mappings": [
+        {"source": "A", "target": "shipment_id", "required": true},
+        {"source": "B", "target": "eta", "transform": "to_date", "required": false}
+    ]}',
+    '{"version": 1, "mode": "cron", "cron": "0 6 * * mon", "timezone": "Europe/Berlin", "enabled": true}',
     'aaaaaaaa-0000-4000-8000-0000000000a1'
 ),
 (
@@ -131,8 +138,10 @@ values
     'salesforce',
     'Salesforce',
     'inactive',
-    '{"Contact.Email": "email"}',
-    '{"frequency": "daily", "at": "03:30", "timezone": "America/Chicago"}',
+    '{"version": 1, "mappings": [
+        {"source": "Contact.Email", "target": "email", "transform": "lowercase", "required": true}
+    ]}',
+    '{"version": 1, "mode": "cron", "cron": "30 3 * * *", "timezone": "America/Chicago", "enabled": true}',
     'bbbbbbbb-0000-4000-8000-0000000000a1'
 ),
 (
@@ -141,8 +150,22 @@ values
     'hubspot',
     null,
     'inactive',
-    '{}',
-    '{}',
+    '{"version": 1, "mappings": []}',
+    '{"version": 1, "mode": "manual", "timezone": "UTC", "enabled": false}',
     'bbbbbbbb-0000-4000-8000-0000000000a1'
 )
 on conflict (id) do nothing;
+
+-- One connected integration: store_credential (run here as postgres, a
+-- privileged caller) puts a fake token in Vault and links it, after which the
+-- integration may be active. Skipped when it is already linked.
+select public.store_credential('aaaaaaaa-1000-4000-8000-000000000001', 'demo-token-not-a-real-secret')
+where not exists (
+    select 1
+    from public.organization_integrations as i
+    where i.id = 'aaaaaaaa-1000-4000-8000-000000000001' and i.vault_secret_id is not null
+);
+
+update public.organization_integrations
+set status = 'active'
+where id = 'aaaaaaaa-1000-4000-8000-000000000001';

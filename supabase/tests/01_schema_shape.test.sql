@@ -12,7 +12,10 @@ select plan(87);
 -- Tables and columns
 select tables_are(
     'public',
-    array['organizations', 'organization_members', 'organization_integrations'],
+    array[
+        'organizations', 'organization_members', 'organization_integrations', 'credential_audit',
+        'organization_notifications'
+    ],
     'SS-01: public has exactly the expected tables'
 );
 select columns_are(
@@ -29,7 +32,7 @@ select columns_are(
     'public', 'organization_integrations',
     array[
         'id', 'organization_id', 'provider', 'display_name', 'status', 'field_mappings',
-        'sync_schedule', 'created_at', 'updated_at', 'created_by'
+        'sync_schedule', 'created_at', 'updated_at', 'created_by', 'vault_secret_id'
     ],
     'SS-04: organization_integrations has exactly the expected columns (no credential column)'
 );
@@ -134,7 +137,8 @@ select set_eq(
     ('organization_members_organization_id_fkey', 'c'),
     ('organization_members_user_id_fkey', 'c'),
     ('organization_integrations_organization_id_fkey', 'c'),
-    ('organization_integrations_created_by_fkey', 'n')
+    ('organization_integrations_created_by_fkey', 'n'),
+    ('organization_notifications_organization_id_fkey', 'c')
     $$,
     'SS-30: foreign keys cascade on delete, except created_by which is set null'
 );
@@ -399,8 +403,8 @@ select table_privs_are(
     'SS-74: anon has no privileges on organization_integrations'
 );
 select table_privs_are(
-    'public', 'organization_integrations', 'authenticated', array['SELECT', 'DELETE'],
-    'SS-75: authenticated has select and delete on organization_integrations (plus column insert/update)'
+    'public', 'organization_integrations', 'authenticated', array['DELETE'],
+    'SS-75: authenticated has delete on organization_integrations (plus column select/insert/update)'
 );
 select table_privs_are(
     'public', 'organization_integrations', 'service_role', array['SELECT', 'INSERT', 'UPDATE', 'DELETE'],

@@ -68,13 +68,19 @@ select results_eq(
     from public.organization_integrations as i
     where i.provider = 'pipedrive'
     $$,
-    $$values ('inactive', '{}'::jsonb, '{}'::jsonb)$$,
-    'OI-03: admin A''s new integration starts inactive with empty mappings and schedule'
+    $$
+    values (
+        'inactive',
+        '{"version": 1, "mappings": []}'::jsonb,
+        '{"version": 1, "mode": "manual", "timezone": "UTC", "enabled": false}'::jsonb
+    )
+    $$,
+    'OI-03: admin A''s new integration starts inactive with empty mappings and a manual, disabled schedule'
 );
 select results_eq(
     $$
     update public.organization_integrations
-    set display_name = 'IA1 by admin A', status = 'active', field_mappings = '{"Account.Name": "name"}'
+    set display_name = 'IA1 by admin A', status = 'error', field_mappings = '{"version": 1, "mappings": [{"source": "Account.Name", "target": "name", "required": true}]}'
     where id = '00000004-1000-4000-8000-0000000000a1'
     returning display_name
     $$,
@@ -370,7 +376,7 @@ select results_eq(
     $$,
     $$
     values (
-        'IA1 by admin A', 'active', '{"Account.Name": "name"}'::jsonb,
+        'IA1 by admin A', 'error', '{"version": 1, "mappings": [{"source": "Account.Name", "target": "name", "required": true}]}'::jsonb,
         '00000004-0000-4000-8000-0000000000a1'::uuid
     )
     $$,
