@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -207,3 +208,20 @@ def test_root_runs_postgres_as_an_unprivileged_account(cluster) -> None:
     assert os.stat(data_dir).st_uid != 0
     pid = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
     assert os.stat(f"/proc/{pid}").st_uid != 0
+
+
+def test_keep_leaves_the_cluster_running_after_exit(make_project) -> None:
+    project = make_project(tests={"01.test.sql": PASSING})
+    proc = run_harness(project, "--keep")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    url = re.search(r"^cluster kept running: (\S+)$", proc.stdout, re.M)
+    stop = re.search(r"^stop it with: (.+)$", proc.stdout, re.M)
+    assert url is not None
+    assert stop is not None
+    try:
+        with psycopg.connect(url.group(1)) as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+    finally:
+        subprocess.run(stop.group(1).split(), check=True, capture_output=True)
+        data_dir = Path(stop.group(1).split()[-1])
+        shutil.rmtree(data_dir.parent, ignore_errors=True)

@@ -4,7 +4,8 @@
 With no arguments: start a throwaway PostgreSQL 15 cluster, install the
 Supabase platform layer, apply migrations and seed, create pgTAP, run every
 .sql file under supabase/tests, print TAP and a summary, tear down.
-Exit 0 only if every file ran its whole plan and passed.
+Exit 0 only if every file ran its whole plan and passed (and, with --db-lint,
+`supabase db lint` found nothing).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from harness.cluster import DEFAULT_PRIVILEGE_MODES, HarnessError, install_platform, start_cluster
+from harness.dblint import LintResult, db_lint, install_plpgsql_check
 from harness.pgtap import FileResult, relative, run_files, write_junit
 from harness.reset import SqlFailure, apply_builtin, install_pgtap, reset_with_cli
 
@@ -51,6 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--parity", action="store_true", help="also run pg_prove on the same files and compare verdicts"
     )
+    parser.add_argument(
+        "--db-lint",
+        action="store_true",
+        help="also run `supabase db lint --level warning --fail-on warning` (plpgsql_check) on the reset database, "
+        "before pgTAP is created; any finding fails the run",
+    )
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running and print its URL")
     parser.add_argument("--port", type=int, help="port for the throwaway cluster (default: a free one)")
@@ -61,6 +69,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--reset-with builtin needs the throwaway cluster; an existing database is reset with the CLI")
     if args.no_reset and not args.db_url:
         parser.error("--no-reset only applies with --db-url")
+    if args.db_lint and args.no_reset:
+        parser.error("--db-lint lints the freshly reset database; it cannot be combined with --no-reset")
     return args
 
 
@@ -112,6 +122,13 @@ def report(results: list[FileResult], project: Path, verbose: bool, seconds: flo
     broken = sum(1 for r in bad_files if all(a.passed for a in r.assertions))
     print(f"pgtap: {total - failed} passed, {failed + broken} failed")
     return not bad_files
+
+
+def report_lint(result: LintResult) -> bool:
+    for finding in result.findings:
+        print(f"db lint: {finding}")
+    print(f"db lint: {'clean' if result.passed else f'{len(result.findings)} finding(s)'}")
+    return result.passed
 
 
 def pg_prove_parity(url: str, project: Path, results: list[FileResult]) -> bool:
@@ -169,27 +186,37 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     cluster = None
     try:
+        lint: LintResult | None = None
         if args.db_url:
             url = args.db_url
             if not args.no_reset:
                 reset_with_cli(url, project)
+            # On Supabase the CLI creates plpgsql_check itself.
+            if args.db_lint:
+                lint = db_lint(url, project)
             install_pgtap(url)
         else:
-            cluster = start_cluster(port=args.port, keep=args.keep)
+            cluster = start_cluster(port=args.port)
             install_platform(cluster, args.default_privileges)
             url = cluster.url()
             if args.reset_with == "cli":
                 reset_with_cli(url, project)
             else:
                 apply_builtin(url, project)
+            if args.db_lint:
+                install_plpgsql_check(cluster.admin_url)
+                lint = db_lint(url, project)
             install_pgtap(cluster.admin_url)
         results = run_files(url, setup, tests, jobs=args.jobs)
         ok = report(results, project, args.verbose, time.perf_counter() - started)
+        if lint is not None:
+            ok = report_lint(lint) and ok
         if args.junit:
             write_junit(results, args.junit, project)
         if args.parity:
             ok = pg_prove_parity(url, project, results) and ok
         if cluster is not None and args.keep:
+            cluster.detach()
             print(f"cluster kept running: {url}\nstop it with: {cluster.stop_hint}")
         return 0 if ok else 1
     finally:

@@ -14,18 +14,21 @@ import pwd
 import shutil
 import socket
 import stat
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from mirakuru.base import ENV_UUID
 from mirakuru.exceptions import AlreadyRunning
 from pytest_postgresql.executors.proc import PostgreSQLExecutor
 
 PG_MAJOR = 15
 SUPERUSER = "supabase_admin"
 INSTALL_HINT = (
-    "apt-get update && apt-get install -y postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"
+    "apt-get update && apt-get install -y postgresql-15 postgresql-15-pgtap postgresql-15-plpgsql-check "
+    "libtap-parser-sourcehandler-pgtap-perl"
 )
 PLATFORM_DIR = Path(__file__).resolve().parents[2] / "platform"
 DEFAULT_PRIVILEGE_MODES = ("legacy", "modern")
@@ -88,6 +91,10 @@ def _root_wrapper(workdir: Path, pg_ctl: Path, account: pwd.struct_passwd) -> Pa
     return wrapper
 
 
+# Throwaway data: skip durability work, as `-F` (fsync off) already does.
+_SERVER_OPTIONS = "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40"
+
+
 @dataclass
 class Cluster:
     """A running throwaway cluster. Use ``start_cluster`` to make one."""
@@ -106,6 +113,33 @@ class Cluster:
     def admin_url(self) -> str:
         return self.url(user=SUPERUSER, password="")
 
+    def detach(self) -> None:
+        """Let the server outlive this process (``--keep``).
+
+        mirakuru kills everything it started when Python exits, so restart the
+        server with plain pg_ctl and without mirakuru's marker in its environment.
+        """
+        self.keep = True
+        self.executor.stop()
+        env = {k: v for k, v in os.environ.items() if k != ENV_UUID}
+        options = f"-F -p {self.port} -c unix_socket_directories='{self.workdir}' {_SERVER_OPTIONS}"
+        subprocess.run(
+            [
+                self.executor.executable,
+                "start",
+                "-w",
+                "-D",
+                self.executor.datadir,
+                "-l",
+                self.executor.logfile,
+                "-o",
+                options,
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
     def stop(self) -> None:
         if self._stopped or self.keep:
             return
@@ -122,14 +156,11 @@ class Cluster:
         self.stop()
 
 
-def start_cluster(port: int | None = None, keep: bool = False) -> Cluster:
-    """initdb and start PostgreSQL 15 in a fresh temporary directory."""
-    pg_ctl = find_pg_ctl()
-    if port is None:
-        port = free_port()
-    elif port_in_use(port):
-        raise HarnessError(f"port {port} is already in use on 127.0.0.1; pick another with --port or omit it")
+class _PortTaken(Exception):
+    pass
 
+
+def _launch(pg_ctl: Path, port: int) -> Cluster:
     # A throwaway cluster gains nothing from a disk: prefer RAM (tmpfs) when the machine has it.
     ram = Path("/dev/shm")
     workdir = Path(
@@ -155,20 +186,42 @@ def start_cluster(port: int | None = None, keep: bool = False) -> Cluster:
         startparams="-w",
         dbname="postgres",
         user=SUPERUSER,
-        # Throwaway data: skip durability work, as `-F` (fsync off) already does.
-        postgres_options="-c synchronous_commit=off -c full_page_writes=off -c max_connections=40",
+        postgres_options=_SERVER_OPTIONS,
     )
     try:
         executor.start()
     except AlreadyRunning as exc:
         shutil.rmtree(workdir, ignore_errors=True)
-        raise HarnessError(f"port {port} is already in use on 127.0.0.1; pick another with --port or omit it") from exc
+        raise _PortTaken from exc
     except Exception as exc:
         log = workdir / "postgresql.log"
         detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         shutil.rmtree(workdir, ignore_errors=True)
+        if "Address already in use" in detail:
+            raise _PortTaken from exc
         raise HarnessError(f"PostgreSQL failed to start: {exc}\n{detail}") from exc
-    return Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint, keep=keep)
+    return Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint)
+
+
+def start_cluster(port: int | None = None) -> Cluster:
+    """initdb and start PostgreSQL 15 in a fresh temporary directory, on ``port`` or a free one."""
+    pg_ctl = find_pg_ctl()
+    if port is not None:
+        try:
+            if port_in_use(port):
+                raise _PortTaken
+            return _launch(pg_ctl, port)
+        except _PortTaken:
+            raise HarnessError(
+                f"port {port} is already in use on 127.0.0.1; pick another with --port or omit it"
+            ) from None
+    # Another process can take a free port before the server binds it: try a few.
+    for _ in range(3):
+        try:
+            return _launch(pg_ctl, free_port())
+        except _PortTaken:
+            continue
+    raise HarnessError("could not find a free port for PostgreSQL on 127.0.0.1 after 3 tries")
 
 
 def install_platform(cluster: Cluster, default_privileges: str = "legacy") -> None:

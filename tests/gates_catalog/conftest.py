@@ -1,0 +1,59 @@
+"""Fixtures for the catalog gates (supabase/tests/9x_*_gates.test.sql) and `supabase db lint`.
+
+Everything runs in the session's one throwaway cluster (tests/conftest.py). This
+repository's migrations are applied once, to a database that then serves as a
+template: ``gates_db()`` clones it in a fraction of a second, so each bad
+migration gets a fresh, fully migrated database of its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+
+import psycopg
+import pytest
+from gate_helpers import ROOT, TESTS, admin_url
+
+from harness.cluster import Cluster
+from harness.pgtap import run_files
+from harness.reset import apply_builtin, install_pgtap
+
+# The platform-only template that tests/conftest.py creates in the session cluster.
+PLATFORM_TEMPLATE = "platform_template"
+MIGRATED_TEMPLATE = "gates_migrated"
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def gates_template(cluster: Cluster) -> Iterator[str]:
+    """A database with the platform layer, every migration (no seed), pgTAP and the test helpers."""
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        conn.execute(f"create database {MIGRATED_TEMPLATE} template {PLATFORM_TEMPLATE} owner postgres")
+    url = cluster.url(dbname=MIGRATED_TEMPLATE)
+    apply_builtin(url, ROOT, seed=False)
+    install_pgtap(admin_url(cluster, MIGRATED_TEMPLATE))
+    # 00_test_helpers commits the tests schema, as it does before every suite run.
+    setup = run_files(url, sorted(TESTS.glob("00*.sql")), [], jobs=1)
+    assert all(r.passed for r in setup), [r.problems for r in setup]
+    yield MIGRATED_TEMPLATE
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {MIGRATED_TEMPLATE} with (force)")
+
+
+@pytest.fixture
+def gates_db(cluster: Cluster, gates_template: str) -> Iterator[Callable[[], str]]:
+    """Factory: a new database cloned from ``gates_template``; returns its URL (as postgres)."""
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"gates_{next(_names)}"
+        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+            conn.execute(f"create database {name} template {gates_template} owner postgres")
+        made.append(name)
+        return cluster.url(dbname=name)
+
+    yield make
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f"drop database if exists {name} with (force)")

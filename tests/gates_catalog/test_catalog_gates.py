@@ -1,0 +1,400 @@
+"""Each catalog gate fails on a deliberately bad migration, and only that gate.
+
+For every case a temporary project holds this repository's migrations plus one
+bad migration. The built-in applier applies it (only it is pending) to a clone
+of the fully migrated database, the harness runs the gate file, and the test
+asserts exactly which assertion IDs fail. On this repository alone, every gate
+passes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from gate_helpers import TESTS, admin_url, failing_ids, project_with, run_gate_file
+
+from harness.reset import apply_builtin, install_pgtap
+
+BAD_MIGRATION = "29991231000000_deliberately_bad.sql"
+GATE_FILES = (
+    "90_rls_gates.test.sql",
+    "91_function_gates.test.sql",
+    "92_exposure_gates.test.sql",
+    "93_index_gates.test.sql",
+)
+
+# A table that passes every gate on its own: primary key, RLS, no grants.
+PROBE_TABLE = """
+create table public.gate_probe (
+    id uuid primary key default gen_random_uuid(),
+    owner_id uuid,
+    org_id uuid
+);
+alter table public.gate_probe enable row level security;
+revoke all on table public.gate_probe from public, anon, authenticated;
+"""
+
+
+def case(name: str, prefix: str, sql: str, expected: set[str], names: str = "gate_probe") -> object:
+    """One bad migration for the gate file starting with ``prefix``: the IDs expected to fail, and a
+    name every failing assertion's diagnostics must mention (the offending object)."""
+    return pytest.param(prefix, sql, expected, names, id=name)
+
+
+CASES = [
+    # 90: RLS and policies
+    case("table_without_rls", "90", "create table public.gate_probe (id uuid primary key);", {"GATE-RLS-01"}),
+    case("private_table_without_rls", "90", "create table private.gate_probe (id uuid primary key);", {"GATE-RLS-01"}),
+    case(
+        # A schema no gate has heard of is covered as soon as it exists.
+        "table_without_rls_in_a_new_schema",
+        "90",
+        "create schema reporting; create table reporting.gate_probe (id uuid primary key);",
+        {"GATE-RLS-01"},
+    ),
+    case(
+        "for_all_policy",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for all to authenticated "
+        "using (owner_id = (select auth.uid())) with check (owner_id = (select auth.uid()));",
+        {"GATE-RLS-02"},
+    ),
+    case(
+        "policy_without_to",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select using (owner_id = (select auth.uid()));",
+        {"GATE-RLS-03"},
+    ),
+    case(
+        "bare_auth_uid",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated using (owner_id = auth.uid());",
+        {"GATE-RLS-04"},
+    ),
+    case(
+        "bare_auth_jwt_in_with_check",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for insert to authenticated "
+        "with check (org_id::text = auth.jwt() ->> 'org_id');",
+        {"GATE-RLS-04"},
+    ),
+    case(
+        "bare_current_setting",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (owner_id::text = current_setting('request.jwt.claim.sub', true));",
+        {"GATE-RLS-04"},
+    ),
+    case(
+        # splinter's lint passes this: one call is wrapped, the other is not.
+        "one_wrapped_one_bare",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for delete to authenticated "
+        "using (owner_id = (select auth.uid()) or org_id = auth.uid());",
+        {"GATE-RLS-04"},
+    ),
+    case(
+        "two_permissive_policies_same_role_and_command",
+        "90",
+        PROBE_TABLE
+        + "create policy p1 on public.gate_probe for select to authenticated using (owner_id = (select auth.uid()));"
+        "create policy p2 on public.gate_probe for select to authenticated, anon using (org_id is null);",
+        {"GATE-RLS-05"},
+    ),
+    case(
+        "always_true_update",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for update to authenticated using (true);",
+        {"GATE-RLS-06"},
+    ),
+    case(
+        "always_true_insert",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for insert to authenticated with check (true);",
+        {"GATE-RLS-06"},
+    ),
+    case(
+        "always_true_select",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated using (1 = 1);",
+        {"GATE-RLS-06"},
+    ),
+    case(
+        "user_metadata_from_jwt",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (org_id::text = (select auth.jwt() -> 'user_metadata' ->> 'org_id'));",
+        {"GATE-RLS-07"},
+    ),
+    case(
+        "raw_user_meta_data_from_auth_users",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated using (exists ("
+        "select 1 from auth.users as u where u.id = (select auth.uid()) "
+        "and u.raw_user_meta_data ->> 'org_id' = org_id::text));",
+        {"GATE-RLS-07"},
+    ),
+    # 91: functions
+    case(
+        "definer_with_search_path_public",
+        "91",
+        "create function private.gate_probe() returns integer language sql security definer "
+        "set search_path = public as $$ select 1 $$;"
+        "revoke all on function private.gate_probe() from public;",
+        {"GATE-FN-01"},
+    ),
+    case(
+        "definer_without_search_path",
+        "91",
+        "create function private.gate_probe() returns integer language sql security definer as $$ select 1 $$;"
+        "revoke all on function private.gate_probe() from public;",
+        {"GATE-FN-01", "GATE-FN-02"},
+    ),
+    case(
+        "invoker_without_search_path",
+        "91",
+        "create function private.gate_probe() returns integer language sql as $$ select 1 $$;"
+        "revoke all on function private.gate_probe() from public;",
+        {"GATE-FN-02"},
+    ),
+    case(
+        "anon_executable_definer_in_public",
+        "91",
+        "create function public.gate_probe() returns integer language sql security definer "
+        "set search_path = '' as $$ select 1 $$;"
+        "revoke all on function public.gate_probe() from public, anon, authenticated;"
+        "grant execute on function public.gate_probe() to anon;",
+        {"GATE-FN-03", "GATE-FN-05"},
+    ),
+    case(
+        "authenticated_executable_definer_in_public",
+        "91",
+        "create function public.gate_probe() returns integer language sql security definer "
+        "set search_path = '' as $$ select 1 $$;"
+        "revoke all on function public.gate_probe() from public, anon, authenticated;"
+        "grant execute on function public.gate_probe() to authenticated;",
+        {"GATE-FN-04", "GATE-FN-06"},
+    ),
+    case(
+        # Legacy default privileges grant EXECUTE on new functions in public to anon and authenticated.
+        "definer_in_public_without_revoke",
+        "91",
+        "create function public.gate_probe() returns integer language sql security definer "
+        "set search_path = '' as $$ select 1 $$;",
+        {"GATE-FN-03", "GATE-FN-04", "GATE-FN-05", "GATE-FN-06"},
+    ),
+    case(
+        # PostgreSQL grants EXECUTE to PUBLIC on every new function, in any schema.
+        "invoker_in_private_without_revoke",
+        "91",
+        "create function private.gate_probe() returns integer language sql set search_path = '' as $$ select 1 $$;",
+        {"GATE-FN-05", "GATE-FN-06"},
+    ),
+    case(
+        "authenticated_invoker_not_allowlisted",
+        "91",
+        "create function public.gate_probe() returns integer language sql set search_path = '' as $$ select 1 $$;"
+        "revoke all on function public.gate_probe() from public, anon, authenticated;"
+        "grant execute on function public.gate_probe() to authenticated;",
+        {"GATE-FN-06"},
+    ),
+    case(
+        "allowlisted_function_no_longer_executable",
+        "91",
+        "revoke execute on function public.store_credential(uuid, text) from authenticated;",
+        {"GATE-FN-06"},
+        names="public.store_credential(uuid,text)",
+    ),
+    # 92: exposure
+    case(
+        "security_definer_view_in_public",
+        "92",
+        "create view public.gate_probe as select o.id from public.organizations as o;"
+        "revoke all on table public.gate_probe from public, anon, authenticated;",
+        {"GATE-EXP-01"},
+    ),
+    case(
+        "view_in_private_without_security_invoker",
+        "92",
+        "create view private.gate_probe with (security_invoker = false) as select 1 as one;",
+        {"GATE-EXP-01"},
+    ),
+    case("anon_table_grant", "92", PROBE_TABLE + "grant select on table public.gate_probe to anon;", {"GATE-EXP-02"}),
+    case(
+        "anon_column_grant",
+        "92",
+        PROBE_TABLE + "grant select (id) on table public.gate_probe to anon;",
+        {"GATE-EXP-02"},
+    ),
+    case(
+        # Legacy default privileges grant ALL, TRUNCATE included, to anon.
+        "table_in_public_without_revoke",
+        "92",
+        "create table public.gate_probe (id uuid primary key); "
+        "alter table public.gate_probe enable row level security;",
+        {"GATE-EXP-02"},
+    ),
+    case(
+        "anon_sequence_grant",
+        "92",
+        "create sequence public.gate_probe;"
+        "revoke all on sequence public.gate_probe from public, anon, authenticated;"
+        "grant usage on sequence public.gate_probe to anon;",
+        {"GATE-EXP-02"},
+    ),
+    case(
+        "anon_function_grant",
+        "92",
+        "create function public.gate_probe() returns integer language sql set search_path = '' as $$ select 1 $$;"
+        "revoke all on function public.gate_probe() from public, anon, authenticated;"
+        "grant execute on function public.gate_probe() to anon;",
+        {"GATE-EXP-02"},
+    ),
+    case("anon_create_on_public", "92", "grant create on schema public to anon;", {"GATE-EXP-02"}, names="schema"),
+    case(
+        "credential_column_in_public",
+        "92",
+        "alter table public.organization_integrations add column api_key text;",
+        {"GATE-EXP-03"},
+        names="api_key",
+    ),
+    case(
+        "credential_column_in_private",
+        "92",
+        "create table private.gate_probe (id uuid primary key, refresh_token text);"
+        "alter table private.gate_probe enable row level security;",
+        {"GATE-EXP-03"},
+    ),
+    case(
+        "credential_column_named_jwt",
+        "92",
+        "alter table public.organization_notifications add column jwt text;",
+        {"GATE-EXP-03"},
+        names="jwt",
+    ),
+    # 93: indexes and keys
+    case(
+        "unindexed_foreign_key",
+        "93",
+        "create table public.gate_probe (id uuid primary key, org_id uuid references public.organizations (id));",
+        {"GATE-IDX-01"},
+    ),
+    case(
+        "foreign_key_with_only_a_partial_index",
+        "93",
+        "create table public.gate_probe (id uuid primary key, org_id uuid references public.organizations (id));"
+        "create index gate_probe_org_id_idx on public.gate_probe (org_id) where org_id is not null;",
+        {"GATE-IDX-01"},
+    ),
+    case(
+        "foreign_key_not_leading_its_index",
+        "93",
+        "create table public.gate_probe (id uuid primary key, org_id uuid references public.organizations (id));"
+        "create index gate_probe_id_org_id_idx on public.gate_probe (id, org_id);",
+        {"GATE-IDX-01"},
+    ),
+    case(
+        "duplicate_index",
+        "93",
+        "create index gate_probe_idx on public.organization_integrations (organization_id);",
+        {"GATE-IDX-02"},
+    ),
+    case(
+        "plain_index_duplicating_the_primary_key",
+        "93",
+        "create index gate_probe_idx on public.organizations (id);",
+        {"GATE-IDX-02"},
+    ),
+    case(
+        "table_without_primary_key",
+        "93",
+        "create table public.gate_probe (id uuid not null unique);",
+        {"GATE-IDX-03"},
+    ),
+    # Controls: the fixes the gates ask for pass.
+    case(
+        "wrapped_calls_one_policy_per_command",
+        "90",
+        PROBE_TABLE + "create policy p1 on public.gate_probe for select to authenticated "
+        "using (owner_id = (select auth.uid()) and (select current_setting('request.jwt.claims', true)) is not null);"
+        "create policy p2 on public.gate_probe for update to authenticated "
+        "using (owner_id = (select auth.uid())) with check (owner_id = (select auth.uid()));",
+        set(),
+    ),
+    case(
+        "security_invoker_view",
+        "92",
+        "create view public.gate_probe with (security_invoker = true) as select o.id from public.organizations as o;"
+        "revoke all on table public.gate_probe from public, anon, authenticated;",
+        set(),
+    ),
+    case(
+        "foreign_key_index_in_any_order",
+        "93",
+        "create table public.gate_probe (id uuid primary key, a uuid, b uuid, unique (a, b));"
+        "create table public.gate_probe_child (id uuid primary key, a uuid, b uuid,"
+        " foreign key (a, b) references public.gate_probe (a, b));"
+        "create index gate_probe_child_b_a_idx on public.gate_probe_child (b, a);",
+        set(),
+    ),
+]
+
+
+def gate_file(prefix: str) -> str:
+    [name] = [f for f in GATE_FILES if f.startswith(prefix)]
+    return name
+
+
+@pytest.mark.parametrize("name", GATE_FILES)
+def test_every_gate_passes_on_this_repository(gates_db, name: str) -> None:
+    result = run_gate_file(gates_db(), name)
+    failures = [(a.description, a.diagnostics) for a in result.assertions if not a.passed]
+    assert result.passed, (failures, result.problems)
+
+
+@pytest.mark.parametrize(("prefix", "sql", "expected", "names"), CASES)
+def test_bad_migration_fails_its_gate(
+    gates_db, tmp_path: Path, request: pytest.FixtureRequest, prefix: str, sql: str, expected: set[str], names: str
+) -> None:
+    url = gates_db()
+    case = request.node.callspec.id
+    project = project_with(tmp_path, {BAD_MIGRATION: f"-- deliberately bad: {case}\n{sql}\n"})
+    applied = apply_builtin(url, project, seed=False)
+    assert [p.name for p in applied] == [BAD_MIGRATION]
+
+    result = run_gate_file(url, gate_file(prefix))
+
+    assert result.error is None, result.error
+    assert len(result.assertions) == result.plan, result.problems
+    assert failing_ids(result) == expected
+    # Each failure names the offending object in its diagnostics.
+    for assertion in result.assertions:
+        if not assertion.passed:
+            assert names in "\n".join(assertion.diagnostics), (assertion.description, assertion.diagnostics)
+
+
+@pytest.mark.parametrize("name", GATE_FILES)
+def test_a_project_without_objects_fails_the_coverage_guard(cluster, platform_db, name: str) -> None:
+    """The -00 assertion stops a gate from passing vacuously when its schema filter matches nothing."""
+    url = platform_db()
+    install_pgtap(admin_url(cluster, urlsplit(url).path.lstrip("/")))
+    result = run_gate_file(url, name)
+    assert result.error is None, result.error
+    [guard] = [a.description.split(":", 1)[0] for a in result.assertions if a.description.split(":")[0].endswith("-00")]
+    # Only the guard, and the authenticated allowlist, whose functions are all missing.
+    assert guard in failing_ids(result)
+    assert failing_ids(result) <= {guard, "GATE-FN-06"}
+
+
+def test_every_gate_is_proven_to_fail() -> None:
+    declared = {
+        match
+        for name in GATE_FILES
+        for match in re.findall(r"'(GATE-[A-Z]+-\d\d):", (TESTS / name).read_text())
+        if not match.endswith("-00")
+    }
+    proven = set().union(*(param.values[2] for param in CASES))
+    assert declared == proven
