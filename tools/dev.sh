@@ -20,6 +20,7 @@ setup_apt() {
     local missing=()
     [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing+=(postgresql-15)
     [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
+    [ -f /usr/share/postgresql/15/extension/plpgsql_check.control ] || missing+=(postgresql-15-plpgsql-check)
     command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
     command -v npm >/dev/null || missing+=(nodejs npm)
     command -v runuser >/dev/null || missing+=(util-linux)
@@ -68,9 +69,10 @@ run_all() {
     }
     local pgtap=("$venv_python" tools/run_pgtap.py)
     step "$venv_python" tools/lint.py
+    step "$venv_python" tools/check_migrations.py --strict
     for mode in legacy modern; do
-        step "${pgtap[@]}" --default-privileges "$mode" --parity --junit "junit-pgtap-$mode.xml"
-        step "${pgtap[@]}" --default-privileges "$mode" --reset-with cli
+        step "${pgtap[@]}" --default-privileges "$mode" --parity --db-lint --junit "junit-pgtap-$mode.xml"
+        step "${pgtap[@]}" --default-privileges "$mode" --reset-with cli --db-lint
     done
     step "$venv_python" -m pytest -q
     if [ ${#failed[@]} -ne 0 ]; then
