@@ -1,7 +1,8 @@
--- Installs the identity-switching helpers every other test file uses, in a
--- `tests` schema. Runs outside a transaction on purpose so the helpers stay
--- for the files that follow; idempotent, so it can run again on the same
--- database. Proves that each helper exists.
+-- Installs the identity-switching helpers every other test file uses, and the
+-- project-schema scope the catalog gates share, in a `tests` schema. Runs
+-- outside a transaction on purpose so the helpers stay for the files that
+-- follow; idempotent, so it can run again on the same database. Proves that
+-- each helper exists.
 
 -- Keep the TAP stream free of "already exists, skipping" notices.
 set client_min_messages = warning;
@@ -129,6 +130,41 @@ begin
 end;
 $$;
 
+-- The project's schemas, for the catalog gates (9x files): all but
+-- PostgreSQL's own, the Supabase platform's (splinter's and the CLI's
+-- exclusion lists, and whatever supabase_admin owns or an extension created;
+-- migrations run as postgres) and `tests`, which holds test helpers and exists
+-- only in test databases. A new schema is covered automatically.
+create or replace function tests.project_schemas()
+returns table (oid oid, nspname name)
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+    select
+        n.oid,
+        n.nspname
+    from pg_catalog.pg_namespace as n
+    where
+        n.nspname operator(pg_catalog.!~) '^pg_'
+        and n.nspname not in (
+            'information_schema', '_analytics', '_realtime', '_supavisor', 'auth', 'cron', 'extensions', 'graphql',
+            'graphql_public', 'net', 'pgbouncer', 'pgmq', 'pgroonga', 'pgsodium', 'pgsodium_masks', 'pgtle',
+            'realtime', 'repack', 'storage', 'supabase_functions', 'supabase_migrations', 'tests', 'tiger',
+            'topology', 'vault'
+        )
+        and pg_catalog.pg_get_userbyid(n.nspowner) operator(pg_catalog.<>) 'supabase_admin'
+        and not exists (
+            select 1
+            from pg_catalog.pg_depend as d
+            where
+                d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                and d.objid = n.oid
+                and d.deptype = 'e'
+        );
+$$;
+
 -- The switching helpers are called while acting as an API role, so those
 -- roles need them. create_user still needs insert on auth.users, which only
 -- postgres has.
@@ -137,7 +173,7 @@ grant usage on schema tests to anon, authenticated, service_role;
 revoke all on all functions in schema tests from public;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
-select plan(6);
+select plan(7);
 
 select has_schema('tests', 'TH-01: tests schema exists');
 select has_function(
@@ -157,6 +193,9 @@ select has_function(
 );
 select has_function(
     'tests', 'clear_authentication', array[]::name[], 'TH-06: tests.clear_authentication() exists'
+);
+select has_function(
+    'tests', 'project_schemas', array[]::name[], 'TH-07: tests.project_schemas() exists, for the catalog gates'
 );
 
 select * from finish();

@@ -14,33 +14,13 @@ select plan(8);
 -- search path; with auth off the path every auth.*() call reads "auth.".
 set local search_path = extensions;
 
--- The project's schemas: all but PostgreSQL's own, the Supabase platform's
--- (splinter's and the CLI's exclusion lists, and whatever supabase_admin owns
--- or an extension created; migrations run as postgres) and `tests`, which
--- holds test helpers and exists only in test databases. A new schema is
--- covered automatically.
+-- The project's schemas, defined once for every gate in
+-- 00_test_helpers.test.sql (tests.project_schemas()).
 create temporary view gate_schemas as
 select
-    n.oid,
-    n.nspname
-from pg_catalog.pg_namespace as n
-where
-    n.nspname !~ '^pg_'
-    and n.nspname not in (
-        'information_schema', '_analytics', '_realtime', '_supavisor', 'auth', 'cron', 'extensions', 'graphql',
-        'graphql_public', 'net', 'pgbouncer', 'pgmq', 'pgroonga', 'pgsodium', 'pgsodium_masks', 'pgtle',
-        'realtime', 'repack', 'storage', 'supabase_functions', 'supabase_migrations', 'tests', 'tiger',
-        'topology', 'vault'
-    )
-    and pg_catalog.pg_get_userbyid(n.nspowner) <> 'supabase_admin'
-    and not exists (
-        select 1
-        from pg_catalog.pg_depend as d
-        where
-            d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
-            and d.objid = n.oid
-            and d.deptype = 'e'
-    );
+    s.oid,
+    s.nspname
+from tests.project_schemas() as s;
 
 -- Every table (plain or partitioned) in them that no extension owns.
 create temporary view gate_tables as

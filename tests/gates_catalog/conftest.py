@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
-from gate_helpers import ROOT, TESTS, admin_url
+from gate_helpers import ROOT, admin_url, install_test_helpers
 
 from harness.cluster import Cluster
-from harness.pgtap import run_files
 from harness.reset import apply_builtin, install_pgtap
 
 # The platform-only template that tests/conftest.py creates in the session cluster.
@@ -33,9 +32,7 @@ def gates_template(cluster: Cluster) -> Iterator[str]:
     url = cluster.url(dbname=MIGRATED_TEMPLATE)
     apply_builtin(url, ROOT, seed=False)
     install_pgtap(admin_url(cluster, MIGRATED_TEMPLATE))
-    # 00_test_helpers commits the tests schema, as it does before every suite run.
-    setup = run_files(url, sorted(TESTS.glob("00*.sql")), [], jobs=1)
-    assert all(r.passed for r in setup), [r.problems for r in setup]
+    install_test_helpers(url)
     yield MIGRATED_TEMPLATE
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         conn.execute(f"drop database if exists {MIGRATED_TEMPLATE} with (force)")

@@ -27,6 +27,12 @@ def project_with(tmp_path: Path, migrations: dict[str, str]) -> Path:
     return tmp_path / "project"
 
 
+def install_test_helpers(url: str) -> None:
+    """Run the 00_* setup files, which commit the tests schema, as before every suite run."""
+    setup = run_files(url, sorted(TESTS.glob("00*.sql")), [], jobs=1)
+    assert all(r.passed for r in setup), [r.problems for r in setup]
+
+
 def run_gate_file(url: str, name: str) -> FileResult:
     """Run one supabase/tests file against ``url`` with the harness, as run_pgtap.py does."""
     [result] = run_files(url, [], [TESTS / name], jobs=1)

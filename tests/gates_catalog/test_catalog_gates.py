@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from gate_helpers import TESTS, admin_url, failing_ids, project_with, run_gate_file
+from gate_helpers import TESTS, admin_url, failing_ids, install_test_helpers, project_with, run_gate_file
 
 from harness.reset import apply_builtin, install_pgtap
 
@@ -381,6 +381,7 @@ def test_a_project_without_objects_fails_the_coverage_guard(cluster, platform_db
     """The -00 assertion stops a gate from passing vacuously when its schema filter matches nothing."""
     url = platform_db()
     install_pgtap(admin_url(cluster, urlsplit(url).path.lstrip("/")))
+    install_test_helpers(url)
     result = run_gate_file(url, name)
     assert result.error is None, result.error
     [guard] = [a.description.split(":", 1)[0] for a in result.assertions if a.description.split(":")[0].endswith("-00")]
