@@ -87,8 +87,8 @@ begin
         set search_path = ''
         as $body$
         declare
-            c_months constant text[] := '{jan,feb,mar,apr,may,jun,jul,aug,sep,oct,nov,dec}';
-            c_days constant text[] := '{sun,mon,tue,wed,thu,fri,sat}';
+            c_months constant text[] := '{jan,feb,mar,apr,may,jun,jul,aug,sep,oct,nov,dec}'::text[];
+            c_days constant text[] := '{sun,mon,tue,wed,thu,fri,sat}'::text[];
             v_fields text[];
             v_item text;
             v_ends text[];
@@ -152,9 +152,11 @@ declare
     c_highest constant integer[] := array[59, 23, 31, 12, 7];
     -- How many distinct values the field has; a step may not exceed it.
     c_span constant integer[] := array[60, 24, 31, 12, 7];
+    c_months constant text[] := array['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+    c_days constant text[] := array['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
     -- item := ( '*' | value [ '-' value ] ) [ '/' step ]; value := 1-2 digits or a 3-letter name
     c_item constant text := '^(?:(\*)|([0-9]{1,2}|[A-Za-z]{3})(?:-([0-9]{1,2}|[A-Za-z]{3}))?)(?:/([0-9]{1,2}))?$';
-    v_problems text[] := '{}';
+    v_problems text[] := '{}'::text[];
     v_fields text[];
     v_label text;
     v_item text;
@@ -165,7 +167,7 @@ declare
     v_step integer;
 begin
     if private.cron_expression_is_valid(p_expression) then
-        return '{}';
+        return '{}'::text[];
     end if;
     if pg_catalog.char_length(p_expression) > 255 then
         return array['cron expression is longer than 255 characters'];
@@ -177,8 +179,11 @@ begin
     end if;
 
     for v_field in 1..5 loop
+        -- A bare * is always right: nothing to explain in that field.
+        continue when v_fields[v_field] = '*';
         v_label := c_field_names[v_field] || ' field';
         foreach v_item in array pg_catalog.string_to_array(v_fields[v_field], ',') loop
+            continue when v_item = '*';
             v_match := pg_catalog.regexp_match(v_item, c_item);
             if v_match is null then
                 v_problems := v_problems || pg_catalog.format(
@@ -188,18 +193,25 @@ begin
             end if;
 
             -- v_match: [1] '*', [2] first value, [3] range end, [4] step
-            v_bounds := '{}';
+            v_bounds := '{}'::integer[];
             foreach v_token in array array[v_match[2], v_match[3]] loop
                 continue when v_token is null;
-                if v_token !~ '^[0-9]+$' and v_field not in (4, 5) then
+                -- The value of the token, as private.cron_value computes it. Inline:
+                -- a call costs more than the lookup.
+                if v_token ~ '^[0-9]+$' then
+                    v_value := v_token::integer;
+                elsif v_field < 4 then
                     v_problems := v_problems || pg_catalog.format(
                         '%s: names such as %s are only allowed in the month and day-of-week fields',
                         v_label,
                         pg_catalog.to_jsonb(v_token)
                     );
                     continue;
+                elsif v_field = 4 then
+                    v_value := pg_catalog.array_position(c_months, pg_catalog.lower(v_token));
+                else
+                    v_value := pg_catalog.array_position(c_days, pg_catalog.lower(v_token)) - 1;
                 end if;
-                v_value := private.cron_value(v_field, v_token);
                 if v_value is null then
                     v_problems := v_problems || pg_catalog.format(
                         '%s: %s is not a %s name',

@@ -62,7 +62,7 @@ declare
     ];
     v_mappings jsonb;
     v_mapping jsonb;
-    v_targets text[] := '{}';
+    v_targets text[] := '{}'::text[];
 begin
     -- `is not true` turns the null of a missing key into a rejection.
     if (
@@ -132,22 +132,21 @@ declare
         'trim', 'lowercase', 'uppercase', 'to_integer', 'to_number', 'to_boolean', 'to_date', 'to_timestamp'
     ];
     v_limit integer := greatest(coalesce(p_limit, 2147483647), 1);
-    v_problems text[] := '{}';
+    v_problems text[] := '{}'::text[];
     v_value jsonb;
     v_bytes integer;
     v_key text;
     v_mappings jsonb;
     v_mapping jsonb;
     v_count integer;
-    v_index integer;
     v_path text;
     v_text text;
-    v_targets text[] := '{}';
-    v_target_indexes integer[] := '{}';
+    v_targets text[] := '{}'::text[];
+    v_target_indexes integer[] := '{}'::integer[];
     v_seen integer;
 begin
     if private.field_mappings_is_valid(p_document) then
-        return '{}';
+        return '{}'::text[];
     end if;
     if p_document is null then
         return array['$: document is missing (SQL null)'];
@@ -396,7 +395,7 @@ declare
     c_min_interval constant integer := 5;
     c_max_interval constant integer := 10080;
     v_limit integer := greatest(coalesce(p_limit, 2147483647), 1);
-    v_problems text[] := '{}';
+    v_problems text[] := '{}'::text[];
     v_value jsonb;
     v_bytes integer;
     v_key text;
@@ -404,7 +403,7 @@ declare
     v_reason text;
 begin
     if private.sync_schedule_is_valid(p_document) then
-        return '{}';
+        return '{}'::text[];
     end if;
     if p_document is null then
         return array['$: document is missing (SQL null)'];
