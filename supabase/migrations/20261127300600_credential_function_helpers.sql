@@ -1,8 +1,9 @@
 -- Helpers shared by the credential functions in 20261127300700: who is
--- calling, may they manage an organization's credentials, is a secret
--- acceptable, and the audit write. They are security invoker and executable
--- by nobody but their owner: only the postgres-owned security definer
--- credential functions call them, so they always run as postgres.
+-- calling, may they manage an organization's credentials (checked before
+-- anything else), is a secret acceptable, and the audit write. They are
+-- security invoker and executable by nobody but their owner: only the
+-- postgres-owned security definer credential functions call them, so they
+-- always run as postgres.
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
@@ -67,6 +68,43 @@ comment on function private.credential_caller_may_manage(uuid) is
 'True when the caller may manage the organization''s credentials: its admin, service_role or postgres.';
 
 revoke all on function private.credential_caller_may_manage(uuid) from public, anon, authenticated, service_role;
+
+-- Authorization first, for store, rotate and revoke: returns the
+-- integration's organization, or raises 42501 when the caller may not manage
+-- it. An unknown id gets the same 42501 as another organization's, so there is
+-- no existence oracle; only a privileged caller learns P0002.
+create function private.authorize_credential_change(p_integration_id uuid)
+returns uuid
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+    v_organization_id uuid;
+begin
+    select i.organization_id
+    into v_organization_id
+    from public.organization_integrations as i
+    where i.id = p_integration_id;
+
+    if not private.credential_caller_may_manage(v_organization_id) then
+        raise exception 'not allowed to manage the credential of this integration'
+        using errcode = '42501';
+    end if;
+    if v_organization_id is null then
+        raise exception 'integration not found'
+        using errcode = 'P0002';
+    end if;
+    return v_organization_id;
+end;
+$$;
+
+comment on function private.authorize_credential_change(uuid) is
+'Organization of the integration if the caller may manage its credential; 42501 otherwise, P0002 for privileged '
+'callers when it does not exist. For the credential functions.';
+
+revoke all on function private.authorize_credential_change(uuid) from public, anon, authenticated, service_role;
 
 -- Rejects a null, empty or whitespace-only secret and one over 65,536 bytes,
 -- with 22023. The messages never include the value.

@@ -35,19 +35,7 @@ declare
     v_name text := private.credential_secret_name(p_integration_id);
     v_created boolean := false;
 begin
-    select i.organization_id
-    into v_organization_id
-    from public.organization_integrations as i
-    where i.id = p_integration_id;
-
-    if not private.credential_caller_may_manage(v_organization_id) then
-        raise exception 'not allowed to manage the credential of this integration'
-        using errcode = '42501';
-    end if;
-    if v_organization_id is null then
-        raise exception 'integration not found'
-        using errcode = 'P0002';
-    end if;
+    v_organization_id := private.authorize_credential_change(p_integration_id);
 
     perform private.assert_valid_credential_secret(p_secret);
 
@@ -143,19 +131,7 @@ declare
     v_organization_id uuid;
     v_linked_id uuid;
 begin
-    select i.organization_id
-    into v_organization_id
-    from public.organization_integrations as i
-    where i.id = p_integration_id;
-
-    if not private.credential_caller_may_manage(v_organization_id) then
-        raise exception 'not allowed to manage the credential of this integration'
-        using errcode = '42501';
-    end if;
-    if v_organization_id is null then
-        raise exception 'integration not found'
-        using errcode = 'P0002';
-    end if;
+    v_organization_id := private.authorize_credential_change(p_integration_id);
 
     perform private.assert_valid_credential_secret(p_new_secret);
 
@@ -295,19 +271,7 @@ declare
     v_linked_id uuid;
     v_deleted_ids uuid[];
 begin
-    select i.organization_id
-    into v_organization_id
-    from public.organization_integrations as i
-    where i.id = p_integration_id;
-
-    if not private.credential_caller_may_manage(v_organization_id) then
-        raise exception 'not allowed to manage the credential of this integration'
-        using errcode = '42501';
-    end if;
-    if v_organization_id is null then
-        raise exception 'integration not found'
-        using errcode = 'P0002';
-    end if;
+    v_organization_id := private.authorize_credential_change(p_integration_id);
 
     select i.vault_secret_id
     into v_linked_id

@@ -79,6 +79,7 @@ drop function if exists private.store_credential(uuid, text);
 -- 20261127300600_credential_function_helpers
 drop function if exists private.write_credential_audit(uuid, uuid, uuid, text, jsonb);
 drop function if exists private.assert_valid_credential_secret(text);
+drop function if exists private.authorize_credential_change(uuid);
 drop function if exists private.credential_caller_may_manage(uuid);
 drop function if exists private.credential_caller_is_privileged();
 drop function if exists private.credential_request_role();
