@@ -1,8 +1,10 @@
-"""Shared fixtures: one throwaway cluster per test session, fresh databases from a template.
+"""Shared fixtures: one throwaway cluster per test session, fresh databases from templates.
 
 ``platform_db()`` returns the URL of a new, empty database that already has
 the platform layer (cloned from a pristine template), so a test can apply
 migrations to it from scratch without paying for another initdb.
+``migrated_db()`` returns a new database with every migration applied (no
+seed), cloned from a template migrated once per session.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import psycopg
 import pytest
 
 from harness.cluster import Cluster, install_platform, start_cluster
+from harness.reset import apply_builtin
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = "platform_template"
+MIGRATED_TEMPLATE = "migrated_template"
 _counter = itertools.count()
 
 
@@ -34,13 +38,31 @@ def cluster() -> Iterator[Cluster]:
 def platform_db(cluster: Cluster) -> Callable[[], str]:
     """Factory: a new database with the platform layer and nothing else; returns its URL."""
 
-    def make() -> str:
-        name = f"t{next(_counter)}"
-        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-            conn.execute(f"create database {name} template {TEMPLATE} owner postgres")
-        return cluster.url(dbname=name)
+    return lambda: _clone(cluster, TEMPLATE)
 
-    return make
+
+def _clone(cluster: Cluster, template: str) -> str:
+    name = f"t{next(_counter)}"
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        conn.execute(f"create database {name} template {template} owner postgres")
+    return cluster.url(dbname=name)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(cluster: Cluster) -> str:
+    """Name of a database with the platform layer and every migration (no seed), migrated once."""
+    url = _clone(cluster, TEMPLATE)
+    apply_builtin(url, ROOT, seed=False)
+    name = url.rsplit("/", 1)[-1]
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        conn.execute(f"alter database {name} rename to {MIGRATED_TEMPLATE}")
+    return MIGRATED_TEMPLATE
+
+
+@pytest.fixture
+def migrated_db(cluster: Cluster, migrated_template: str) -> Callable[[], str]:
+    """Factory: a new database with every migration applied (no seed); returns its URL."""
+    return lambda: _clone(cluster, migrated_template)
 
 
 @pytest.fixture

@@ -13,24 +13,21 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
-from gate_helpers import ROOT, admin_url, install_test_helpers
+from gate_helpers import admin_url, install_test_helpers
 
 from harness.cluster import Cluster
-from harness.reset import apply_builtin, install_pgtap
+from harness.reset import install_pgtap
 
-# The platform-only template that tests/conftest.py creates in the session cluster.
-PLATFORM_TEMPLATE = "platform_template"
 MIGRATED_TEMPLATE = "gates_migrated"
 _names = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def gates_template(cluster: Cluster) -> Iterator[str]:
-    """A database with the platform layer, every migration (no seed), pgTAP and the test helpers."""
+def gates_template(cluster: Cluster, migrated_template: str) -> Iterator[str]:
+    """The session's migrated template (tests/conftest.py) plus pgTAP and the test helpers."""
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-        conn.execute(f"create database {MIGRATED_TEMPLATE} template {PLATFORM_TEMPLATE} owner postgres")
+        conn.execute(f"create database {MIGRATED_TEMPLATE} template {migrated_template} owner postgres")
     url = cluster.url(dbname=MIGRATED_TEMPLATE)
-    apply_builtin(url, ROOT, seed=False)
     install_pgtap(admin_url(cluster, MIGRATED_TEMPLATE))
     install_test_helpers(url)
     yield MIGRATED_TEMPLATE

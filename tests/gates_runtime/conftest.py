@@ -13,16 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def migrated_db(platform_db: Callable[[], str]) -> Callable[..., str]:
-    """Factory: a new database with the platform layer and every migration (no seed); returns a postgres URL.
+def migrated_db(migrated_db: Callable[[], str]) -> Callable[..., str]:
+    """Factory: the shared migrated_db(), plus optional extra migrations; returns a postgres URL.
 
     ``extra`` maps file names to SQL applied after the real migrations, each as one more migration: the
     deliberately bad variants the failing proofs need.
     """
 
     def make(extra: dict[str, str] | None = None, project: Path | None = None) -> str:
-        url = platform_db()
-        apply_builtin(url, ROOT, seed=False)
+        url = migrated_db()
         if extra:
             assert project is not None, "extra migrations need a scratch project directory"
             folder = project / "supabase" / "migrations"
