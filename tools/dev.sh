@@ -28,7 +28,10 @@ setup_apt() {
     [ ${#missing[@]} -eq 0 ] && return
     echo "setup: apt-get install ${missing[*]}"
     "${sudo_cmd[@]}" apt-get update -qq
-    if ! apt-cache policy postgresql-15 | grep -q 'Candidate: [0-9]'; then
+    # Read the whole policy first: `grep -q` closing the pipe early fails it under pipefail.
+    local policy
+    policy=$(apt-cache policy postgresql-15)
+    if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
         # Ubuntu releases ship another major version; PostgreSQL's own apt repository has 15.
         "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-common
         "${sudo_cmd[@]}" /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y

@@ -9,10 +9,11 @@ which is what you want while working. Exit 0 only with zero findings.
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from harness.venv_tools import VENV_BIN, venv_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SQLFLUFF_DIRS = ("supabase/migrations", "supabase/tests", "supabase/rollbacks")
@@ -38,9 +39,9 @@ def sql_files(only: set[Path] | None) -> tuple[list[Path], list[Path]]:
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    found = venv_tool(name)
     if found is None:
-        sys.exit(f"error: {name} not found. Install the dev extras: pip install -e '.[dev]'")
+        sys.exit(f"error: {name} not found in {VENV_BIN}. Install the dev extras: pip install -e '.[dev]'")
     return found
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import check_migrations
+from harness.venv_tools import VENV_BIN, venv_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "supabase" / "migrations"
@@ -168,9 +169,9 @@ def test_release_refuses_while_there_are_problems(project: Path) -> None:
 
 
 def squawk(path: Path) -> set[str]:
-    squawk_bin = shutil.which("squawk")
+    squawk_bin = venv_tool("squawk")
     if squawk_bin is None:
-        pytest.fail("squawk is not installed: pip install -e '.[dev]'")
+        pytest.fail(f"squawk is not installed in {VENV_BIN}: pip install -e '.[dev]'")
     proc = subprocess.run(
         [squawk_bin, "--config", str(ROOT / ".squawk.toml"), "--reporter", "json", str(path)],
         capture_output=True,
