@@ -313,7 +313,7 @@ grant usage on schema tests to anon, authenticated, service_role;
 revoke all on all functions in schema tests from public;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
-select plan(15);
+select plan(16);
 
 select has_schema('tests', 'TH-01: tests schema exists');
 select has_function(
@@ -366,6 +366,22 @@ select throws_ok(
     '55000',
     null,
     'TH-15: world-building helpers refuse to run as an API role'
+);
+-- Denial tests run SQL that names ids through these helpers as anon and the
+-- other API roles: were the helpers not executable, a 42501 from the helper
+-- itself would pass those tests.
+select is_empty(
+    $$
+    select r.rolname::text, f.proname::text
+    from pg_catalog.pg_roles as r
+    cross join pg_catalog.pg_proc as f
+    where
+        r.rolname in ('anon', 'authenticated', 'service_role')
+        and f.pronamespace = 'tests'::regnamespace
+        and f.proname in ('user_id', 'org_id', 'integration_id')
+        and not pg_catalog.has_function_privilege(r.oid, f.oid, 'execute')
+    $$,
+    'TH-16: anon, authenticated and service_role can execute tests.user_id, org_id and integration_id'
 );
 
 select * from finish();
