@@ -187,7 +187,8 @@ end;
 $$;
 
 -- Creates the confirmed user named p_name (email <name>@test.local) and
--- returns tests.user_id(p_name).
+-- returns tests.user_id(p_name). Members need not be created first:
+-- tests.add_member creates them; this is for users in no organization.
 create or replace function tests.create_named_user(p_name text)
 returns uuid
 language plpgsql
@@ -203,7 +204,8 @@ begin
 end;
 $$;
 
--- Adds the named user to the named organization with the given role.
+-- Adds the named user, created if need be, to the named organization with
+-- the given role.
 create or replace function tests.add_member(org_name text, user_name text, member_role text)
 returns void
 language plpgsql
@@ -212,37 +214,11 @@ set search_path = pg_catalog, pg_temp
 as $$
 begin
     perform tests.require_setup_role('tests.add_member');
+    if not exists (select 1 from auth.users as u where u.id = tests.user_id(user_name)) then
+        perform tests.create_named_user(user_name);
+    end if;
     insert into public.organization_members (organization_id, user_id, role)
     values (tests.org_id(org_name), tests.user_id(user_name), member_role::public.organization_role);
-end;
-$$;
-
--- Creates the organization named org_name, with the named users (created
--- beforehand) as its admins and coordinators, and returns tests.org_id(org_name):
---   select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
-create or replace function tests.create_org(
-    org_name text,
-    admins text[] default '{}',
-    coordinators text[] default '{}'
-)
-returns uuid
-language plpgsql
-security invoker
-set search_path = pg_catalog, pg_temp
-as $$
-declare
-    v_user text;
-begin
-    perform tests.require_setup_role('tests.create_org');
-    insert into public.organizations (id, name)
-    values (tests.org_id(org_name), org_name);
-    foreach v_user in array create_org.admins loop
-        perform tests.add_member(org_name, v_user, 'admin');
-    end loop;
-    foreach v_user in array create_org.coordinators loop
-        perform tests.add_member(org_name, v_user, 'coordinator');
-    end loop;
-    return tests.org_id(org_name);
 end;
 $$;
 
@@ -265,6 +241,46 @@ begin
         integration_name
     );
     return tests.integration_id(integration_name);
+end;
+$$;
+
+-- Creates the organization named org_name with its members (named users,
+-- created if need be) and its integrations ({"name": "provider"}), and
+-- returns tests.org_id(org_name):
+--   select tests.create_org(
+--       'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+--       integrations => '{"IA1": "salesforce"}'
+--   );
+create or replace function tests.create_org(
+    org_name text,
+    admins text[] default '{}',
+    coordinators text[] default '{}',
+    integrations jsonb default '{}'
+)
+returns uuid
+language plpgsql
+security invoker
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_name text;
+    v_provider text;
+begin
+    perform tests.require_setup_role('tests.create_org');
+    insert into public.organizations (id, name)
+    values (tests.org_id(org_name), org_name);
+    foreach v_name in array create_org.admins loop
+        perform tests.add_member(org_name, v_name, 'admin');
+    end loop;
+    foreach v_name in array create_org.coordinators loop
+        perform tests.add_member(org_name, v_name, 'coordinator');
+    end loop;
+    for v_name, v_provider in
+        select i.key, i.value from pg_catalog.jsonb_each_text(create_org.integrations) as i
+    loop
+        perform tests.create_integration(org_name, v_name, v_provider);
+    end loop;
+    return tests.org_id(org_name);
 end;
 $$;
 
@@ -351,7 +367,8 @@ select has_function(
     'tests', 'create_named_user', array['text'], 'TH-11: tests.create_named_user(text) exists'
 );
 select has_function(
-    'tests', 'create_org', array['text', 'text[]', 'text[]'], 'TH-12: tests.create_org(text, text[], text[]) exists'
+    'tests', 'create_org', array['text', 'text[]', 'text[]', 'jsonb'],
+    'TH-12: tests.create_org(text, text[], text[], jsonb) exists'
 );
 select has_function(
     'tests', 'add_member', array['text', 'text', 'text'], 'TH-13: tests.add_member(text, text, text) exists'

@@ -9,13 +9,9 @@ select plan(47);
 
 -- World: org A (admin A, coordinator A) with integrations IA1, IA2; org B
 -- (admin B, coordinator B) with IB1; an outsider.
-select tests.create_named_user('admin a');
-select tests.create_named_user('coordinator a');
-select tests.create_named_user('admin b');
-select tests.create_named_user('coordinator b');
-select tests.create_named_user('outsider');
 select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
 select tests.create_org('Org B', admins => array['admin b'], coordinators => array['coordinator b']);
+select tests.create_named_user('outsider');
 
 -- updated_at is backdated so the trigger's stamp is visible in this transaction.
 insert into public.organization_integrations (
@@ -40,7 +36,7 @@ select tests.authenticate_as(tests.user_id('admin a'));
 
 select set_eq(
     'select i.id from public.organization_integrations as i',
-    array[tests.integration_id('IA1'), tests.integration_id('IA2')]::uuid[],
+    array[tests.integration_id('IA1'), tests.integration_id('IA2')],
     'OI-01: admin A reads exactly the integrations of org A'
 );
 select results_eq(
@@ -49,7 +45,7 @@ select results_eq(
     values (tests.org_id('Org A'), 'pipedrive', 'New by admin A')
     returning created_by
     $$,
-    array[tests.user_id('admin a')]::uuid[],
+    array[tests.user_id('admin a')],
     'OI-02: admin A creates an integration in org A, recorded as created by admin A'
 );
 select results_eq(
@@ -79,7 +75,7 @@ select results_eq(
 );
 select results_eq(
     $$delete from public.organization_integrations where id = tests.integration_id('IA2') returning id$$,
-    array[tests.integration_id('IA2')]::uuid[],
+    array[tests.integration_id('IA2')],
     'OI-05: admin A deletes an integration of org A'
 );
 select throws_ok(
@@ -250,7 +246,7 @@ select tests.authenticate_as(tests.user_id('admin b'));
 
 select results_eq(
     'select i.id from public.organization_integrations as i',
-    array[tests.integration_id('IB1')]::uuid[],
+    array[tests.integration_id('IB1')],
     'OI-27: admin B reads only the integrations of org B'
 );
 select throws_ok(
@@ -289,7 +285,7 @@ select tests.authenticate_as(tests.user_id('coordinator b'));
 
 select results_eq(
     'select i.id from public.organization_integrations as i',
-    array[tests.integration_id('IB1')]::uuid[],
+    array[tests.integration_id('IB1')],
     'OI-32: coordinator B reads only the integrations of org B'
 );
 select throws_ok(
@@ -345,7 +341,7 @@ select results_eq(
 );
 select results_eq(
     $$delete from public.organization_integrations where id = tests.integration_id('IB9') returning id$$,
-    array[tests.integration_id('IB9')]::uuid[],
+    array[tests.integration_id('IB9')],
     'OI-39: service_role deletes an integration in any organization'
 );
 select throws_ok(

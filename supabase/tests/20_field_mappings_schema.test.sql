@@ -8,9 +8,7 @@ begin;
 select plan(42);
 
 -- World: an admin of org A and one integration with the default documents.
-select tests.create_named_user('admin a');
-select tests.create_org('Org A', admins => array['admin a']);
-select tests.create_integration('Org A', 'IA1', 'salesforce');
+select tests.create_org('Org A', admins => array['admin a'], integrations => '{"IA1": "salesforce"}');
 
 -- Sets field_mappings of the test integration; the constraint decides.
 create function pg_temp.set_fm(p_document jsonb)

@@ -9,9 +9,7 @@ begin;
 select plan(52);
 
 -- World: an admin of org A and one integration with the default documents.
-select tests.create_named_user('admin a');
-select tests.create_org('Org A', admins => array['admin a']);
-select tests.create_integration('Org A', 'IA1', 'salesforce');
+select tests.create_org('Org A', admins => array['admin a'], integrations => '{"IA1": "salesforce"}');
 
 -- Sets sync_schedule of the test integration; the constraint decides.
 create function pg_temp.set_ss(p_document jsonb)

@@ -8,7 +8,6 @@ begin;
 select plan(7);
 
 -- World: an admin of org A, who creates an integration below.
-select tests.create_named_user('admin a');
 select tests.create_org('Org A', admins => array['admin a']);
 
 -- acting as postgres (catalog checks) -------------------------------------

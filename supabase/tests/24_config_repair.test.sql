@@ -13,14 +13,10 @@ select plan(32);
 -- World: org A (admin) with A1 (active, both documents broken), A2
 -- (inactive, only the schedule broken) and A3 (valid, must stay untouched);
 -- org B (admin) with B1 (in error, only the mappings broken).
-select tests.create_named_user('admin a');
-select tests.create_named_user('admin b');
-select tests.create_org('Org A', admins => array['admin a']);
-select tests.create_org('Org B', admins => array['admin b']);
-select tests.create_integration('Org A', 'A1', 'salesforce');
-select tests.create_integration('Org A', 'A2', 'hubspot');
-select tests.create_integration('Org A', 'A3', 'pipedrive');
-select tests.create_integration('Org B', 'B1', 'google_sheets');
+select tests.create_org(
+    'Org A', admins => array['admin a'], integrations => '{"A1": "salesforce", "A2": "hubspot", "A3": "pipedrive"}'
+);
+select tests.create_org('Org B', admins => array['admin b'], integrations => '{"B1": "google_sheets"}');
 
 -- An active integration needs its credential in Vault.
 select tests.authenticate_as_service_role();

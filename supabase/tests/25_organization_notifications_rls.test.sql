@@ -8,12 +8,9 @@ begin;
 select plan(20);
 
 -- World: org A (admin, coordinator), org B (admin), a user in no organization.
-select tests.create_named_user('admin a');
-select tests.create_named_user('coordinator a');
-select tests.create_named_user('admin b');
-select tests.create_named_user('nobody');
 select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
 select tests.create_org('Org B', admins => array['admin b']);
+select tests.create_named_user('nobody');
 insert into public.organization_notifications (id, organization_id, kind, repair_run_id, details)
 values
 (

@@ -10,14 +10,11 @@ select plan(37);
 
 -- World: org A (admin, coordinator), org B (admin); IA1 and IA2 in A, IB1 in
 -- B; credentials stored for IA1 and IB1.
-select tests.create_named_user('admin a');
-select tests.create_named_user('coordinator a');
-select tests.create_named_user('admin b');
-select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
-select tests.create_org('Org B', admins => array['admin b']);
-select tests.create_integration('Org A', 'IA1', 'salesforce');
-select tests.create_integration('Org A', 'IA2', 'hubspot');
-select tests.create_integration('Org B', 'IB1', 'salesforce');
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2": "hubspot"}'
+);
+select tests.create_org('Org B', admins => array['admin b'], integrations => '{"IB1": "salesforce"}');
 
 -- A direct postgres session is privileged. The secret ids are random, so keep
 -- them in transaction-local settings that every role can read.

@@ -11,19 +11,15 @@ select plan(116);
 -- World: org A (admin, coordinator) with IA1 (active, credential) and four
 -- rows the admin and service_role may delete or revoke; org B (admin,
 -- coordinator) with IB1 (credential); a non-member.
-select tests.create_named_user('admin a');
-select tests.create_named_user('coordinator a');
-select tests.create_named_user('admin b');
-select tests.create_named_user('coordinator b');
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2 deleted by admin A": "hubspot", "IA3 revoked by admin A": "pipedrive",
+        "IA4 deleted by service_role": "zendesk", "IA5 revoked by service_role": "jira"}'
+);
+select tests.create_org(
+    'Org B', admins => array['admin b'], coordinators => array['coordinator b'], integrations => '{"IB1": "salesforce"}'
+);
 select tests.create_named_user('outsider');
-select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
-select tests.create_org('Org B', admins => array['admin b'], coordinators => array['coordinator b']);
-select tests.create_integration('Org A', 'IA1', 'salesforce');
-select tests.create_integration('Org A', 'IA2 deleted by admin A', 'hubspot');
-select tests.create_integration('Org A', 'IA3 revoked by admin A', 'pipedrive');
-select tests.create_integration('Org A', 'IA4 deleted by service_role', 'zendesk');
-select tests.create_integration('Org A', 'IA5 revoked by service_role', 'jira');
-select tests.create_integration('Org B', 'IB1', 'salesforce');
 
 -- As postgres (privileged): credentials for IA1, the two rows to revoke and
 -- IB1; IA1 goes active. Secret ids are random: kept in transaction-local

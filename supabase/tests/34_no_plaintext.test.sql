@@ -10,11 +10,10 @@ select plan(22);
 
 -- World: org A (admin, coordinator) with IA1 and IA2, and an unknown id.
 -- The two plaintexts carry a marker that occurs nowhere else.
-select tests.create_named_user('admin a');
-select tests.create_named_user('coordinator a');
-select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
-select tests.create_integration('Org A', 'IA1', 'salesforce');
-select tests.create_integration('Org A', 'IA2', 'hubspot');
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2": "hubspot"}'
+);
 
 -- Every table outside Vault (and outside the session's temporary tables,
 -- which hold pgTAP's own bookkeeping) whose rows, cast to text, contain the

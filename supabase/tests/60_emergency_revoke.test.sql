@@ -11,17 +11,11 @@ select plan(30);
 -- World: org A (admin, coordinator) with IA1 active, IA2 inactive and IA5 in
 -- error, each with a credential, IA3 without one, IA4 with a secret kept in
 -- Vault by name only; org B (admin) with IB1 active.
-select tests.create_named_user('admin a');
-select tests.create_named_user('coordinator a');
-select tests.create_named_user('admin b');
-select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
-select tests.create_org('Org B', admins => array['admin b']);
-select tests.create_integration('Org A', 'IA1', 'salesforce');
-select tests.create_integration('Org A', 'IA2', 'hubspot');
-select tests.create_integration('Org A', 'IA3', 'pipedrive');
-select tests.create_integration('Org A', 'IA4', 'zendesk');
-select tests.create_integration('Org A', 'IA5', 'freshdesk');
-select tests.create_integration('Org B', 'IB1', 'salesforce');
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2": "hubspot", "IA3": "pipedrive", "IA4": "zendesk", "IA5": "freshdesk"}'
+);
+select tests.create_org('Org B', admins => array['admin b'], integrations => '{"IB1": "salesforce"}');
 
 select public.store_credential(tests.integration_id('IA1'), 'f60-secret-a1');
 select public.store_credential(tests.integration_id('IA2'), 'f60-secret-a2');
