@@ -134,7 +134,7 @@ $$;
 -- ('admin a', 'Org A', 'IA1') and gets the same id for a name every time, so
 -- it never writes a uuid literal: tests.user_id('admin a') works in setup, in
 -- assertions and inside the SQL a throws_ok runs as an API role. Each kind has
--- its own namespace; the ids are version 4 shaped and differ from any random one.
+-- its own namespace; the ids are an md5 of kind and name, shaped like version 4.
 create or replace function tests.user_id(p_name text)
 returns uuid
 language sql

@@ -1,8 +1,8 @@
 -- Proves the cross-organization matrix: seven actors (anon, a non-member,
 -- the coordinators of A and B, the admins of A and B, service_role), each
 -- with its own JWT, against org A's integrations, credentials, Vault and
--- audit trail: 16 operations each, 112 cells. Denials are 0 rows or 42501
--- (23503 for service_role's cross-org reference) and change nothing.
+-- audit trail: 16 operations each, 112 cells. Denials are 42501, 0 rows or
+-- null (23503 for service_role's cross-org reference) and change nothing.
 
 begin;
 
