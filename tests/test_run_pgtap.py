@@ -122,7 +122,7 @@ def test_broken_test_file_is_reported_and_the_others_still_run(make_project, tmp
     assert "01_broken.test.sql:4: 22012 division by zero" in proc.stdout
     assert "planned 3 tests but ran 1" in proc.stdout
     assert verdict_line(proc.stdout, "02_fine.test.sql", "ok")
-    assert "pgtap: 2 passed, 1 failed" in proc.stdout
+    assert "pgtap: 2 passed, 1 failed on PostgreSQL 1" in proc.stdout
 
     suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
     assert set(suites) == {"supabase/tests/01_broken.test.sql", "supabase/tests/02_fine.test.sql"}
