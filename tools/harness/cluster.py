@@ -16,6 +16,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,8 +210,35 @@ def _launch(pg_ctl: Path, port: int, major: int) -> Cluster:
             raise _PortTaken from exc
         raise HarnessError(f"PostgreSQL failed to start: {exc}\n{detail}") from exc
     cluster = Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint, major=major)
+    try:
+        _wait_until_ours(cluster)
+    except _PortTaken:
+        cluster.stop()
+        raise
     cluster.server = server_name(cluster.admin_url)
     return cluster
+
+
+def _wait_until_ours(cluster: Cluster, seconds: float = 30.0) -> None:
+    """Wait until the server on the port accepts connections, and check that it is this cluster.
+
+    pg_ctl can report the start before a loaded machine lets the server accept
+    connections ("the database system is starting up"), and another process can
+    grab a free port between our probe and the server's bind: then a different
+    server answers on it, and its data directory gives it away.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with psycopg.connect(cluster.admin_url, autocommit=True, connect_timeout=5) as conn:
+                row = conn.execute("select pg_catalog.current_setting('data_directory')").fetchone()
+            break
+        except psycopg.OperationalError as exc:
+            if "starting up" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    if row is None or Path(str(row[0])).resolve() != Path(cluster.executor.datadir).resolve():
+        raise _PortTaken
 
 
 def server_name(url: str) -> str:
