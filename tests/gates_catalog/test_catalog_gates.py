@@ -141,6 +141,28 @@ CASES = [
         "and u.raw_user_meta_data ->> 'org_id' = org_id::text));",
         {"GATE-RLS-07"},
     ),
+    case(
+        # A per-row call to a role helper: evaluated for every row the scan reads.
+        "unwrapped_project_function",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (private.has_org_role(org_id, 'admin'));",
+        {"GATE-RLS-08"},
+    ),
+    case(
+        "in_select_over_a_set_returning_helper",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (org_id in (select private.user_org_ids()));",
+        {"GATE-RLS-09"},
+    ),
+    case(
+        "any_select_over_a_set_returning_helper",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (org_id = any (select private.user_org_ids()));",
+        {"GATE-RLS-09"},
+    ),
     # 91: functions
     case(
         "definer_with_search_path_public",
