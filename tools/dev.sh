@@ -78,6 +78,8 @@ run_all() {
         step "${pgtap[@]}" --default-privileges "$mode" --reset-with cli --db-lint
     done
     step "$venv_python" -m pytest -q
+    # Every migration not yet released, deployed under load (50k rows, a few seconds); passes when there is none.
+    step "$venv_python" tools/bench_upgrade.py --gate
     if [ ${#failed[@]} -ne 0 ]; then
         echo
         printf 'FAILED: %s\n' "${failed[@]}"
