@@ -209,7 +209,8 @@ def load(url: str, rows: int, organizations: int) -> tuple[Schema, dict[str, int
                 "now() - a.days * interval '1 day' "
                 "from public.organization_integrations as i "
                 "cross join (values ('store', 'authenticated', 30), ('retrieve', 'service_role', 1), "
-                "('retrieve', 'service_role', 2), ('retrieve', 'service_role', 3)) as a (action_name, actor_role, days) "
+                "('retrieve', 'service_role', 2), ('retrieve', 'service_role', 3)) "
+                "as a (action_name, actor_role, days) "
                 "where i.vault_secret_id is not null"
             )
         if schema.has_config_repairs:
@@ -464,14 +465,15 @@ def run_deploy(url: str, project: Path, with_predeploy: bool) -> Deploy:
 
 
 def label_at(deploy: Deploy, t: float) -> str:
-    if deploy.windows and t < deploy.windows[0].start:
-        return "before" if t < deploy.start else "deploy (CLI start-up)"
+    """The phase or migration window that ``t`` falls in."""
+    if t < deploy.start:
+        return "before"
+    if t >= deploy.end:
+        return "after"
     for window in deploy.windows:
         if window.start <= t < window.end:
             return window.label
-    if t >= deploy.end or not deploy.windows:
-        return "after" if t >= deploy.end else "deploy (between steps)"
-    return "deploy (between steps)"
+    return "deploy (CLI start-up or between steps)"
 
 
 def summarize(txs: list[Tx]) -> tuple[int, int, float, float, float]:
@@ -535,9 +537,8 @@ def report(
     stall = 0.0
     if worst_tx is not None:
         stall = worst_tx.end - worst_tx.start
-        lines.append(
-            f"slowest client transaction: {ms(stall)} ms ({worst_tx.kind}, ended during {label_at(deploy, worst_tx.end)})"
-        )
+        where = label_at(deploy, worst_tx.end)
+        lines.append(f"slowest client transaction: {ms(stall)} ms ({worst_tx.kind}, ended during {where})")
     stall = max(stall, longest.seconds if longest else 0.0)
     failed_total = sum(failures.values())
     ok = failed_total == 0 and not deploy.failed and (max_stall is None or stall <= max_stall)
