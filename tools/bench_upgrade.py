@@ -324,16 +324,19 @@ class Client(threading.Thread):
             [status, integration],
         )
 
+    def _connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.url, application_name=f"{APP_NAME}:{self.name}")
+
     def run(self) -> None:
         step = getattr(self, self.kind)
         try:
-            conn = psycopg.connect(self.url, application_name=f"{APP_NAME}:{self.name}")
-        except BaseException as exc:
+            conn = self._connect()
+        except psycopg.Error as exc:
             self.error = exc
             self.ready.set()
             return
         self.ready.set()
-        with conn:
+        try:
             while not self.stop_event.is_set():
                 start = time.monotonic()
                 try:
@@ -345,10 +348,14 @@ class Client(threading.Thread):
                     diag = exc.diag
                     detail = diag.constraint_name or diag.message_primary or str(exc)
                     self.results.append(Tx(self.kind, start, end, diag.sqlstate or "08000", detail))
-                    try:
+                    if conn.closed or conn.broken:
+                        conn = self._connect()
+                    else:
                         conn.rollback()
-                    except psycopg.Error:
-                        conn = psycopg.connect(self.url, application_name=f"{APP_NAME}:{self.name}")
+        except BaseException as exc:  # a client that stops early must fail the run, not shrink it
+            self.error = exc
+        finally:
+            conn.close()
 
 
 @dataclass
@@ -599,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     cluster = None
+    stop: threading.Event | None = None
     try:
         if args.db_url:
             url = args.db_url
@@ -649,12 +657,13 @@ def main(argv: list[str] | None = None) -> int:
         for client in clients:
             client.join(timeout=30)
         monitor.join(timeout=5)
+        stopped_early = [f"client {c.name} stopped early: {c.error!r}" for c in clients if c.error is not None]
 
         txs = [t for c in clients for t in c.results]
         text, ok, stall = report(txs, list(monitor.waits.values()), deploy, [before, during, after], args.max_stall)
         print()
         print(text)
-        problems = []
+        problems = stopped_early
         if deploy.failed:
             problems.append(deploy.failed)
         if deploy.predeploy is not None and deploy.predeploy.batches:
@@ -690,6 +699,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_upgrade: {exc}", file=sys.stderr)
         return 2
     finally:
+        if stop is not None:
+            stop.set()
         if cluster is not None:
             cluster.stop()
 
