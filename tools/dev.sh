@@ -116,6 +116,8 @@ run_all() {
     for pg in "${versions[@]}"; do
         step env PGTAP_POSTGRES="$pg" "$venv_python" -m pytest -q
     done
+    # Every migration not yet released, deployed under load (50k rows, a few seconds); passes when there is none.
+    step "$venv_python" tools/bench_upgrade.py --gate
     echo
     echo "total: $((SECONDS - started)) s"
     if [ ${#failed[@]} -ne 0 ]; then
