@@ -14,7 +14,8 @@ small ones, one rare provider), clones it into one database per option, and side
 
 Options: `default` (statistics as PostgreSQL gathers them), `provider-0` (`set statistics 0` on
 organization_integrations.provider), `prov+mem-0` (also organization_members.organization_id) and
-`all-0` (also organization_integrations.organization_id).
+`all-0` (also organization_integrations.organization_id). Each starts from PostgreSQL's default
+targets (the migrations already set provider to 0), so `default` measures leaving things alone.
 `set statistics 0` stops ANALYZE from gathering the column but keeps what it gathered before, so
 the script deletes those rows from pg_statistic as the superuser; a migration on Supabase could
 not (postgres is no superuser), see docs/decisions/planner-statistics.md.
@@ -240,8 +241,11 @@ def prepare(cluster: Cluster) -> None:
             with psycopg.connect(
                 cluster.url(user="supabase_admin", password="", dbname=db(name)), autocommit=True
             ) as c:
-                for table, column in columns:
-                    c.execute(f"alter table public.{table} alter column {column} set statistics 0")  # type: ignore[arg-type]
+                # Every option starts from PostgreSQL's default target, whatever the migrations set
+                # (20261129130400 sets provider to 0), then applies its own.
+                for table, column in OPTIONS["all-0"]:
+                    target = 0 if (table, column) in columns else -1
+                    c.execute(f"alter table public.{table} alter column {column} set statistics {target}")  # type: ignore[arg-type]
                 c.execute("analyze public.organizations, public.organization_members, public.organization_integrations")
                 for table, column in columns:
                     # ANALYZE skips the column from now on but keeps what it gathered before.
