@@ -1,6 +1,6 @@
 -- Catalog gate over every function in the project's schemas, so a new
--- function is checked without a new test: search_path is pinned (empty for
--- security definer), no definer function in an exposed schema is callable by
+-- function is checked without a new test: search_path is pinned (empty, or
+-- pg_catalog, pg_temp, for security definer), no definer function in an exposed schema is callable by
 -- anon or authenticated, and what anon and authenticated may execute is
 -- exactly the allowlists below. Mirrors splinter's
 -- function_search_path_mutable and anon_/authenticated_security_definer_function_executable.
@@ -57,11 +57,18 @@ select is_empty(
     from pg_temp.gate_functions as f
     where
         f.prosecdef
-        and (f.proconfig is null or not f.proconfig operator(pg_catalog.@>) array['search_path=""'])
+        and (
+            f.proconfig is null
+            or not (
+                f.proconfig operator(pg_catalog.@>) array['search_path=""']
+                or f.proconfig operator(pg_catalog.@>) array['search_path=pg_catalog, pg_temp']
+            )
+        )
     order by 1
     $$,
     pg_catalog.format(
-        'GATE-FN-01: every security definer function pins search_path to empty (%s definer functions)',
+        'GATE-FN-01: every security definer function pins search_path to empty or to pg_catalog, pg_temp '
+        || '(%s definer functions)',
         (
             select pg_catalog.count(*)
             from pg_temp.gate_functions as f
@@ -175,6 +182,10 @@ select set_eq(
         'private.revoke_credential(uuid)',
         'public.get_integration_vault_secret_id(uuid)',
         'private.get_integration_vault_secret_id(uuid)',
+        -- Non-decrypting "has a live credential" check before activating
+        -- (20261129100300); same authorization as the RPCs above.
+        'public.credential_status(uuid)',
+        'private.credential_status(uuid)',
         -- Config problem lists for clients (20261127200200): invoker, immutable.
         'public.field_mappings_problems(jsonb)',
         'public.sync_schedule_problems(jsonb)',
