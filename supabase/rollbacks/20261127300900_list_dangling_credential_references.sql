@@ -87,6 +87,16 @@ begin
 end
 $check$;
 
+-- Later additions to the group's credential API (20261129100200-100400).
+-- The check above refuses while they are recorded; these drops only matter if
+-- an operator undid those migrations by hand and left their functions behind,
+-- which would otherwise call helpers dropped below.
+drop function if exists public.retrieve_credential_by_integration(uuid);
+drop function if exists private.retrieve_credential_by_integration(uuid);
+drop function if exists public.credential_status(uuid);
+drop function if exists private.credential_status(uuid);
+drop function if exists private.assert_may_manage_credential(uuid);
+
 -- 20261127300900_list_dangling_credential_references
 drop function if exists public.list_dangling_credential_references();
 drop function if exists private.list_dangling_credential_references();
