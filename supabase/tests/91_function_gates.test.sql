@@ -1,8 +1,8 @@
 -- Catalog gate over every function in the project's schemas, so a new
 -- function is checked without a new test: search_path is pinned (empty, or
--- pg_catalog, pg_temp, for security definer), no definer function in an exposed schema is callable by
--- anon or authenticated, and what anon and authenticated may execute is
--- exactly the allowlists below. Mirrors splinter's
+-- pg_catalog, pg_temp, for security definer), no definer function in an
+-- exposed schema is callable by anon or authenticated, and what anon and
+-- authenticated may execute is exactly the allowlists below. Mirrors splinter's
 -- function_search_path_mutable and anon_/authenticated_security_definer_function_executable.
 
 begin;
