@@ -7,8 +7,8 @@
 | 23514 | ``..._field_mappings_check`` / ``..._sync_schedule_check`` | ``InvalidConfig`` (problem list) |
 | 23514 | ``..._provider[_characters]_check`` / ``..._display_name[_characters]_check`` | ``InvalidConfig`` |
 | 23514 | ``chk_active_integration_has_vault_ref`` | ``CredentialMissing`` |
-| 23503 | the ``vault_secret_id`` integrity trigger (no constraint name) | ``CredentialMissing`` |
-| 23503 | a real foreign key, e.g. an unknown ``organization_id`` | ``NotFound`` |
+| 23503 | ``organization_integrations_check_vault_secret_id``: the Vault integrity trigger | ``CredentialMissing`` |
+| 23503 | any other named constraint: a real foreign key, e.g. an unknown ``organization_id`` | ``NotFound`` |
 | 22023 | credential functions: null, blank or oversized secret | ``InvalidSecret`` |
 | other | anything else | ``RepositoryError`` |
 
@@ -48,6 +48,9 @@ COLUMN_CONSTRAINTS: Mapping[str, tuple[str, str]] = {
     "organization_integrations_display_name_characters_check": ("display_name", f"display_name: {_NO_CONTROL}"),
 }
 ACTIVE_NEEDS_CREDENTIAL = "chk_active_integration_has_vault_ref"
+# The name the Vault integrity trigger gives its 23503 (20261129100100): a reference that is not this
+# integration's own existing secret, written directly or kept while activating.
+VAULT_REFERENCE_CONSTRAINT = "organization_integrations_check_vault_secret_id"
 
 
 class RepositoryError(Exception):
@@ -120,8 +123,9 @@ class InvalidConfig(RepositoryError, ValueError):
 
 
 class CredentialMissing(RepositoryError):
-    """The integration has no usable credential: the probe found none, 23503 from the Vault trigger, or 23514
-    from ``chk_active_integration_has_vault_ref``. Store one with ``store_credential`` first."""
+    """The integration has no usable credential: ``credential_status`` said so, 23503 from the Vault trigger
+    (``organization_integrations_check_vault_secret_id``), or 23514 from ``chk_active_integration_has_vault_ref``.
+    Store one with ``store_credential`` first."""
 
     summary = "the integration has no credential in Vault; store one first"
 
@@ -143,11 +147,11 @@ def translate(error: psycopg.Error, *, operation: str | None = None) -> Reposito
         return NotFound(**context)
     if sqlstate == "22023":
         return InvalidSecret(**context)
-    if sqlstate == "23503":
-        # The Vault integrity trigger raises 23503 without a constraint name; a
-        # real foreign key names itself, and then a referenced row is missing.
-        if constraint is None:
-            return CredentialMissing(**context)
+    if sqlstate == "23503" and constraint is not None:
+        # The Vault integrity trigger names its own constraint; any other name is a real foreign key, and then a
+        # referenced row is missing. A 23503 without a name is nobody's we know: the base class below.
+        if constraint == VAULT_REFERENCE_CONSTRAINT:
+            return CredentialMissing("the Vault reference is not a live credential of this integration", **context)
         return NotFound("a referenced row does not exist", **context)
     if sqlstate == "23514":
         if constraint == ACTIVE_NEEDS_CREDENTIAL:

@@ -15,14 +15,16 @@ database's security model decides every call:
   returned: admins read it through ``public.get_integration_vault_secret_id``,
   and only the credential functions link it. ``tests/repository/test_repository_sql_scan.py``
   fails the build otherwise.
-- **Credential probe.** Activating an integration makes it depend on its
-  credential, so before that write the repository checks the credential
-  exists: through the admin read path (the reference is not null), and, as
-  ``service_role``, also through ``retrieve_credential`` (the secret is still
-  in Vault; the plaintext stays in the database). If not, it raises
-  ``CredentialMissing`` before writing anything. The constraint
-  ``chk_active_integration_has_vault_ref`` and the Vault integrity trigger
-  remain the final guards.
+- **Credential check before activating.** Activating an integration makes it
+  depend on its credential, so before that write the repository asks
+  ``public.credential_status``, which says whether a live secret is linked
+  without decrypting it (and without an audit row). If not, it raises
+  ``CredentialMissing`` before writing anything. Who may ask is the
+  database's rule: on 42501 the repository only tells ``NotFound`` (the caller
+  cannot see the integration) from ``PermissionDenied`` (they can, but may not
+  manage it). The constraint ``chk_active_integration_has_vault_ref`` (23514)
+  and the Vault integrity trigger (23503, which also refuses activating onto a
+  secret gone from Vault) remain the final guards.
 - **Typed errors.** SQLSTATEs become the exceptions in ``errors``; their text
   never contains a secret.
 - **Masked secrets.** Credentials go in and come out as ``Secret``.
@@ -96,10 +98,6 @@ _INSERTABLE: Final = ("organization_id", "provider", "display_name", "status", "
 _UPDATABLE: Final = ("provider", "display_name", "status", "field_mappings", "sync_schedule")
 
 _VISIBLE_ORGANIZATION: Final = "select i.organization_id from public.organization_integrations as i where i.id = %s"
-_CALLER_ROLE: Final = (
-    "select m.role from public.organization_members as m "
-    "where m.organization_id = %s and m.user_id = (select auth.uid())"
-)
 _PROBLEMS: Final = {
     "field_mappings": "select public.field_mappings_problems(%s)",
     "sync_schedule": "select public.sync_schedule_problems(%s)",
@@ -109,9 +107,9 @@ _STORE: Final = "select public.store_credential(%s, %s)"
 _ROTATE: Final = "select public.rotate_credential(%s, %s)"
 _REVOKE: Final = "select public.revoke_credential(%s)"
 _VAULT_REFERENCE: Final = "select public.get_integration_vault_secret_id(%s)"
-_RETRIEVE: Final = "select public.retrieve_credential(public.get_integration_vault_secret_id(%s))"
-# The probe: decrypts in the database (and is audited as a retrieve) but returns only whether it worked.
-_PROBE_VAULT: Final = "select public.retrieve_credential(%s) is not null"
+_RETRIEVE: Final = "select public.retrieve_credential_by_integration(%s)"
+# Whether a live secret is linked: never decrypts, never audited.
+_CREDENTIAL_STATUS: Final = "select public.credential_status(%s)"
 
 
 def create_pool(conninfo: str, *, min_size: int = 1, max_size: int = 4, **kwargs: Any) -> ConnectionPool[Any]:
@@ -185,6 +183,17 @@ class OrganizationIntegrationRepository:
             row = cur.fetchone()
             return None if row is None else row[0]
 
+    def credential_status(self, integration_id: UUID) -> bool:
+        """Whether the integration has a live credential (linked, and still in Vault), without decrypting it.
+
+        Admins of its organization and ``service_role``. ``NotFound`` if the
+        caller cannot see the integration, ``PermissionDenied`` if they can but
+        may not manage its credential (coordinators).
+        """
+        operation = "credential_status"
+        with self._transaction(operation) as cur:
+            return self._credential_status(cur, integration_id, operation)
+
     # Writes -----------------------------------------------------------------------------
 
     def create_integration(
@@ -245,7 +254,7 @@ class OrganizationIntegrationRepository:
     ) -> Integration:
         """Change the given columns (admins and ``service_role``); the others stay as they are.
 
-        Setting ``status`` to ``active`` probes the credential first.
+        Setting ``status`` to ``active`` checks the credential first (``CredentialMissing``).
         ``NotFound`` if the caller cannot see the integration,
         ``PermissionDenied`` if they can see it but may not change it.
         """
@@ -265,7 +274,7 @@ class OrganizationIntegrationRepository:
         return self._update("update_integration", integration_id, changes, documents)
 
     def set_status(self, integration_id: UUID, status: IntegrationStatus | str) -> Integration:
-        """``update_integration(integration_id, status=status)``: activating probes the credential first."""
+        """``update_integration(integration_id, status=status)``: activating checks the credential first."""
         return self._update("set_status", integration_id, {"status": _status(status)}, {})
 
     # Credentials ------------------------------------------------------------------------
@@ -309,8 +318,10 @@ class OrganizationIntegrationRepository:
                     cur.execute(_RETRIEVE, [integration_id])
                     row = cur.fetchone()
             except psycopg.errors.NoDataFound:
-                # Only privileged callers get this far; the others get 42501 first.
-                raise self._why_no_credential(cur, integration_id, operation) from None
+                # Only privileged callers get this far; the others get 42501 first. Unknown integration
+                # (credential_status raises P0002 too, which the transaction maps to NotFound) or no live secret.
+                self._credential_status(cur, integration_id, operation)
+                raise CredentialMissing(operation=operation, sqlstate="P0002") from None
             assert row is not None
             secret = Secret(row[0])
         log.debug("retrieved the credential of integration %s", integration_id)
@@ -350,8 +361,10 @@ class OrganizationIntegrationRepository:
             projection=sql.SQL(_PROJECTION),
         )
         with self._transaction(operation) as cur:
-            if changes.get("status") == IntegrationStatus.ACTIVE:
-                self._probe_credential(cur, integration_id, operation)
+            if changes.get("status") == IntegrationStatus.ACTIVE and not self._credential_status(
+                cur, integration_id, operation
+            ):
+                raise CredentialMissing(operation=operation)
             row = self._write(cur, query, {**changes, "integration_id": integration_id}, documents, operation)
             if row is None:
                 raise self._why_unchanged(cur, integration_id, operation)
@@ -389,37 +402,25 @@ class OrganizationIntegrationRepository:
                 constraint=exc.diag.constraint_name,
             ) from None
 
-    def _probe_credential(self, cur: psycopg.Cursor[Any], integration_id: UUID, operation: str) -> None:
-        """Raise unless the integration has a credential. Reads only (a successful Vault probe is audited)."""
-        cur.execute(_VAULT_REFERENCE, [integration_id])
-        row = cur.fetchone()
-        reference = None if row is None else row[0]
-        if reference is None:
-            raise self._why_no_credential(cur, integration_id, operation)
-        if self._identity.is_service_role:
-            try:
-                with cur.connection.transaction():
-                    cur.execute(_PROBE_VAULT, [reference])
-            except psycopg.errors.NoDataFound:
-                raise CredentialMissing(
-                    "the linked credential no longer exists in Vault; store a new one",
-                    operation=operation,
-                    sqlstate="P0002",
-                ) from None
-        log.debug("%s: credential of integration %s present", operation, integration_id)
+    def _credential_status(self, cur: psycopg.Cursor[Any], integration_id: UUID, operation: str) -> bool:
+        """``public.credential_status``; its 42501 becomes ``NotFound`` or ``PermissionDenied`` by visibility."""
+        try:
+            with cur.connection.transaction():  # savepoint: ask about visibility after a 42501
+                cur.execute(_CREDENTIAL_STATUS, [integration_id])
+                row = cur.fetchone()
+        except psycopg.errors.InsufficientPrivilege:
+            raise self._why_denied(cur, integration_id, operation) from None
+        assert row is not None
+        log.debug("%s: integration %s has a live credential: %s", operation, integration_id, row[0])
+        return bool(row[0])
 
-    def _why_no_credential(self, cur: psycopg.Cursor[Any], integration_id: UUID, operation: str) -> RepositoryError:
-        """Why no credential reference came back: no visible integration, not an admin, or really none."""
+    def _why_denied(self, cur: psycopg.Cursor[Any], integration_id: UUID, operation: str) -> RepositoryError:
+        """The database refused a credential call: ``NotFound`` if the caller cannot see the integration at all
+        (RLS decides), else ``PermissionDenied``. Who may manage credentials is decided only by the database."""
         cur.execute(_VISIBLE_ORGANIZATION, [integration_id])
-        row = cur.fetchone()
-        if row is None:
+        if cur.fetchone() is None:
             return NotFound("no such integration", operation=operation)
-        if not self._identity.is_service_role:
-            cur.execute(_CALLER_ROLE, [row[0]])
-            member = cur.fetchone()
-            if member is None or member[0] != "admin":
-                return PermissionDenied("only the organization's admins manage its credentials", operation=operation)
-        return CredentialMissing(operation=operation)
+        return PermissionDenied("only the organization's admins manage its credentials", operation=operation)
 
     def _why_unchanged(self, cur: psycopg.Cursor[Any], integration_id: UUID, operation: str) -> RepositoryError:
         """An update matched no row: the caller cannot see it (``NotFound``) or may only read it."""

@@ -39,7 +39,6 @@ begin
         'private.user_org_ids_with_role(public.organization_role[])',
         -- security invoker: the definer functions call them
         'private.assert_valid_credential_secret(text)',
-        'private.authorize_credential_change(uuid)',
         'private.credential_caller_is_privileged()',
         'private.credential_caller_may_manage(uuid)',
         'private.credential_request_role()',

@@ -11,10 +11,41 @@
 -- rows without a reference. Kept as they are: public.credential_audit
 -- (20261127300000, not part of the group) and the rows 20261127300500 set to
 -- inactive. Safe to run twice. How to run it: docs/credentials.md.
+--
+-- Runs only while this group is the newest: if any later migration is
+-- recorded, it refuses (55000) before changing anything, because later
+-- migrations use what it drops (20261127600200 calls
+-- private.revoke_credential) and would stay recorded as applied, so that
+-- re-applying the group would run out of order. Undo those first, newest
+-- first, or fix forward with a new migration.
 begin;
 
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
+
+-- No migration may be recorded while this runs: the check below stays true
+-- until commit.
+lock table supabase_migrations.schema_migrations in share mode;
+
+do $newest$
+declare
+    v_newer text[];
+begin
+    select pg_catalog.array_agg(m.version order by m.version)
+    into v_newer
+    from supabase_migrations.schema_migrations as m
+    where m.version > '20261127300900';
+
+    if v_newer is not null then
+        raise exception 'rollback refused: % migration(s) newer than 20261127300900 are recorded (newest %)',
+            pg_catalog.cardinality(v_newer), v_newer[pg_catalog.cardinality(v_newer)]
+        using
+            errcode = '55000',
+            detail = 'Recorded after this group: ' || pg_catalog.array_to_string(v_newer, ', ') || '.',
+            hint = 'Roll back the newer migrations first, newest first, or fix forward with a new migration.';
+    end if;
+end
+$newest$;
 
 -- Refuse to run if a reference could not be linked again after re-applying:
 -- one whose secret is missing (dangling) or carries another name. Fix those
@@ -55,6 +86,16 @@ begin
     end if;
 end
 $check$;
+
+-- Later additions to the group's credential API (20261129100200-100400).
+-- The check above refuses while they are recorded; these drops only matter if
+-- an operator undid those migrations by hand and left their functions behind,
+-- which would otherwise call helpers dropped below.
+drop function if exists public.retrieve_credential_by_integration(uuid);
+drop function if exists private.retrieve_credential_by_integration(uuid);
+drop function if exists public.credential_status(uuid);
+drop function if exists private.credential_status(uuid);
+drop function if exists private.assert_may_manage_credential(uuid);
 
 -- 20261127300900_list_dangling_credential_references
 drop function if exists public.list_dangling_credential_references();

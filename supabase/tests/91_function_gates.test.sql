@@ -181,6 +181,10 @@ select set_eq(
         'private.revoke_credential(uuid)',
         'public.get_integration_vault_secret_id(uuid)',
         'private.get_integration_vault_secret_id(uuid)',
+        -- Non-decrypting "has a live credential" check before activating
+        -- (20261129100300); same authorization as the RPCs above.
+        'public.credential_status(uuid)',
+        'private.credential_status(uuid)',
         -- Config problem lists for clients (20261127200200): invoker, immutable.
         'public.field_mappings_problems(jsonb)',
         'public.sync_schedule_problems(jsonb)',

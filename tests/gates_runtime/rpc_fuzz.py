@@ -59,6 +59,8 @@ DOCUMENTED: dict[str, set[str]] = {
     "store_credential": {"42501", "P0002", "22023"},
     "rotate_credential": {"42501", "P0002", "22023"},
     "retrieve_credential": {"42501", "P0002"},
+    "retrieve_credential_by_integration": {"42501", "P0002"},
+    "credential_status": {"42501", "P0002"},
     "revoke_credential": {"42501", "P0002"},
     "get_integration_vault_secret_id": {"42501"},
     "list_dangling_credential_references": {"42501"},
@@ -85,6 +87,7 @@ WRITERS: dict[str, set[str]] = {
     "rotate_credential": {"admin_a", "admin_b", "service_role"},
     "revoke_credential": {"admin_a", "admin_b", "service_role"},
     "retrieve_credential": {"service_role"},  # the audit row
+    "retrieve_credential_by_integration": {"service_role"},  # the audit row
     "repair_integration_configs": {"service_role"},
     "emergency_revoke_credentials": {"service_role"},
 }

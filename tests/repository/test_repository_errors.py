@@ -16,6 +16,7 @@ from repo_world import A_ACTIVE, A_IDLE, B_ACTIVE, ORG_A, World, database_error,
 
 from org_integrations.config_models import FieldMapping, FieldMappings
 from org_integrations.errors import (
+    VAULT_REFERENCE_CONSTRAINT,
     CredentialMissing,
     InvalidConfig,
     InvalidSecret,
@@ -143,7 +144,17 @@ def test_23503_from_the_vault_trigger_is_credential_missing(world: World) -> Non
     assert error.sqlstate == "23503"
     mapped = translate(error, operation="link")
     assert isinstance(mapped, CredentialMissing)
-    assert (mapped.sqlstate, mapped.constraint) == ("23503", None)
+    assert (mapped.sqlstate, mapped.constraint) == ("23503", VAULT_REFERENCE_CONSTRAINT)
+
+
+def test_23503_without_a_constraint_name_is_not_taken_for_the_vault_trigger(world: World) -> None:
+    """Only the trigger's constraint name means CredentialMissing, not any 23503."""
+    error = database_error(
+        world.url, "do $$ begin raise exception 'unnamed' using errcode = '23503'; end $$", "service_role"
+    )
+    assert (error.sqlstate, error.diag.constraint_name) == ("23503", None)
+    mapped = translate(error)
+    assert type(mapped) is RepositoryError
 
 
 def test_23503_from_a_foreign_key_is_not_found(repo: Repo) -> None:

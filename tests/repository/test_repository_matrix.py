@@ -80,6 +80,10 @@ OPERATIONS: dict[str, tuple[Call, tuple[Any, ...]]] = {
         lambda r: r.get_vault_secret_id(A_ACTIVE),
         (OK, NONE, OK, NONE, NONE, NONE, DENIED),
     ),
+    "credential_status": (
+        lambda r: r.credential_status(A_ACTIVE),
+        (OK, DENIED, OK, MISSING, MISSING, MISSING, DENIED),
+    ),
 }
 
 CASES = [
@@ -158,6 +162,8 @@ def check_success(operation: str, result: Any, world: World) -> None:
         assert result.reveal() == SECRET_A
     elif operation == "get_vault_secret_id":
         assert result == world.vault_ids[A_ACTIVE]
+    elif operation == "credential_status":
+        assert result is True
     else:
         pytest.fail(f"no success check for {operation}")
 

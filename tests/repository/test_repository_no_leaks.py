@@ -71,7 +71,7 @@ def test_no_plaintext_in_logs_reprs_or_errors(repo: Repo, debug_logs: pytest.Log
     # What succeeds, and everything it returns.
     texts.append(repr(admin.store_credential(A_IDLE, Secret(STORED))))
     admin.rotate_credential(A_IDLE, ROTATED)  # a plain str is accepted and wrapped at once
-    texts.append(repr(service.set_status(A_IDLE, IntegrationStatus.ACTIVE)))  # the Vault probe
+    texts.append(repr(service.set_status(A_IDLE, IntegrationStatus.ACTIVE)))  # the credential check (credential_status)
     for integration_id in (A_ACTIVE, A_IDLE):
         secret = service.retrieve_credential(integration_id)
         assert secret.reveal() in (SECRET_A, ROTATED)  # the value is really there ...
