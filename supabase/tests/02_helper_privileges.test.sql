@@ -5,7 +5,7 @@
 
 begin;
 
-select plan(47);
+select plan(38);
 
 -- acting as postgres (catalog checks)
 
@@ -24,7 +24,6 @@ select ok(
 );
 
 -- definer or invoker
-select is_definer('private', 'is_org_member', array['uuid'], 'HP-06: is_org_member is security definer');
 select is_definer(
     'private', 'has_org_role', array['uuid', 'organization_role'], 'HP-07: has_org_role is security definer'
 );
@@ -35,9 +34,6 @@ select is_definer(
 );
 select isnt_definer(
     'private', 'set_updated_at', array[]::name[], 'HP-10: set_updated_at is security invoker'
-);
-select volatility_is(
-    'private', 'is_org_member', array['uuid'], 'stable', 'HP-11: is_org_member is stable'
 );
 select volatility_is(
     'private', 'has_org_role', array['uuid', 'organization_role'], 'stable', 'HP-12: has_org_role is stable'
@@ -106,22 +102,6 @@ select is_empty(
     'HP-19: anon can execute no function in private'
 );
 
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'public', array[]::name[],
-    'HP-20: PUBLIC cannot execute is_org_member'
-);
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'anon', array[]::name[],
-    'HP-21: anon cannot execute is_org_member'
-);
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'authenticated', array['EXECUTE'],
-    'HP-22: authenticated can execute is_org_member'
-);
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'service_role', array['EXECUTE'],
-    'HP-23: service_role can execute is_org_member'
-);
 select function_privs_are(
     'private', 'has_org_role', array['uuid', 'public.organization_role'], 'public', array[]::name[],
     'HP-24: PUBLIC cannot execute has_org_role'
@@ -196,14 +176,6 @@ values
 select tests.authenticate_as('00000002-0000-4000-8000-0000000000a1');
 
 select ok(
-    private.is_org_member('00000002-0000-4000-8000-00000000000a'),
-    'HP-38: member is told they belong to their organization'
-);
-select ok(
-    not private.is_org_member('00000002-0000-4000-8000-00000000000c'),
-    'HP-39: user is told they do not belong to an organization they are not in'
-);
-select ok(
     private.has_org_role('00000002-0000-4000-8000-00000000000a', 'admin'),
     'HP-40: admin of A has role admin in A'
 );
@@ -231,12 +203,6 @@ select throws_ok(
 -- acting as anon
 select tests.authenticate_as_anon();
 
-select throws_ok(
-    $$select private.is_org_member('00000002-0000-4000-8000-00000000000a')$$,
-    '42501',
-    null,
-    'HP-45: anon cannot call is_org_member'
-);
 select throws_ok(
     'select private.user_org_ids()',
     '42501',
