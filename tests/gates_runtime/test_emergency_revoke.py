@@ -29,13 +29,11 @@ from gates_world import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = ROOT / "tools" / "emergency_revoke.py"
+TOOL = ["-m", "org_integrations.cli", "emergency-revoke"]
 
 
 def run_tool(url: str, *args: str) -> tuple[int, str]:
-    proc = subprocess.run(
-        [sys.executable, str(TOOL), "--db-url", url, *args], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, *TOOL, "--db-url", url, *args], capture_output=True, text=True, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
