@@ -6,7 +6,8 @@
 #   bash tools/dev.sh setup                          only install what is missing
 #
 # Setup is idempotent and skips what is already there: PostgreSQL 15, pgTAP and
-# pg_prove from apt; a virtualenv in .venv with the project and its dev extras;
+# pg_prove from apt; a virtualenv in .venv with the project and its dev extras
+# (which include the harness extra);
 # the pinned Supabase CLI from package-lock.json. Works as root (CI) or as a
 # user with sudo.
 set -euo pipefail
@@ -72,6 +73,7 @@ run_all() {
     }
     local pgtap=("$venv_python" tools/run_pgtap.py)
     step "$venv_python" tools/lint.py
+    step "$venv_python" -m mypy --strict src tools
     step "$venv_python" tools/check_migrations.py --strict
     for mode in legacy modern; do
         step "${pgtap[@]}" --default-privileges "$mode" --parity --db-lint --junit "junit-pgtap-$mode.xml"
