@@ -1,4 +1,4 @@
-"""Breach runbook (issue 6, section 6): tools/emergency_revoke.py end to end.
+"""Breach runbook: `org-integrations emergency-revoke` end to end.
 
 After a run, no credential of the affected organizations can be retrieved, the
 other organizations are untouched and nothing else was deleted; a dry run
