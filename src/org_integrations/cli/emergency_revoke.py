@@ -43,9 +43,12 @@ from org_integrations.cli.common import printable
 RETRYABLE = (errors.LockNotAvailable, errors.DeadlockDetected, errors.SerializationFailure, errors.QueryCanceled)
 ATTEMPTS = 3
 REVOKE_FUNCTION = "public.emergency_revoke_credentials(uuid, text, boolean)"
+# The fifth column is the id of the Vault secret the call deleted (or would delete), printed for the
+# incident record. Renamed by the alias list: this package reads no Vault reference from the table.
 REVOKE = (
-    "select integration_id, provider, display_name, status_before::text, vault_secret_id "
-    "from public.emergency_revoke_credentials(%s, %s, %s)"
+    "select r.integration_id, r.provider, r.display_name, r.status_before::text, r.deleted_secret "
+    "from public.emergency_revoke_credentials(%s, %s, %s) as r "
+    "(integration_id, provider, display_name, status_before, deleted_secret)"
 )
 
 Row = tuple[object, ...]

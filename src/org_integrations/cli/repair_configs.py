@@ -71,7 +71,9 @@ class Report:
 # expressions run once per distinct problem rather than once per occurrence.
 BATCH_SQL = r"""
 with repaired as materialized (
-    select * from public.repair_integration_configs(%(dry_run)s, %(run_id)s, %(after_id)s, %(upto_id)s)
+    select
+        f.organization_id, f.status_before, f.status_after, f.field_mappings_problems, f.sync_schedule_problems
+    from public.repair_integration_configs(%(dry_run)s, %(run_id)s, %(after_id)s, %(upto_id)s) as f
 ),
 problems as (
     select 'field_mappings ' || p.problem as problem
