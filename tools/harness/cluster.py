@@ -16,6 +16,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,7 +209,34 @@ def _launch(pg_ctl: Path, port: int) -> Cluster:
         if "Address already in use" in detail:
             raise _PortTaken from exc
         raise HarnessError(f"PostgreSQL failed to start: {exc}\n{detail}") from exc
-    return Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint)
+    cluster = Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint)
+    try:
+        _wait_until_accepting(cluster)
+    except HarnessError:
+        cluster.stop()
+        raise
+    return cluster
+
+
+def _wait_until_accepting(cluster: Cluster, timeout: float = 60.0) -> None:
+    """Return once the server accepts connections.
+
+    The executor returns when the port is open, which on a busy machine can be
+    before startup has finished: connections then fail with 57P03 ("the
+    database system is starting up"). Poll until one succeeds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg.connect(cluster.admin_url, connect_timeout=5).close()
+            return
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline:
+                log = cluster.workdir / "postgresql.log"
+                detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                message = f"PostgreSQL did not accept connections within {timeout:.0f}s: {exc}\n{detail}"
+                raise HarnessError(message) from exc
+            time.sleep(0.1)
 
 
 def start_cluster(port: int | None = None) -> Cluster:
