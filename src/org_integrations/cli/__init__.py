@@ -3,10 +3,7 @@
     org-integrations repair-configs --db-url URL [--dry-run]
     org-integrations emergency-revoke --db-url URL (--organization ID ... | --all) [--dry-run]
 
-Every subcommand connects, switches role and exits the same way; see
-``org_integrations.cli.common`` (or ``org-integrations --help``). A new command
-is a module with ``configure(parser)``, ``check(parser, args)`` and
-``run(args, out, err) -> int``, listed in ``COMMANDS``.
+Every subcommand connects, switches role and exits the same way: see below.
 """
 
 from __future__ import annotations
@@ -19,7 +16,8 @@ from org_integrations.cli import common, emergency_revoke, repair_configs
 
 __all__ = ["COMMANDS", "main"]
 
-# (subcommand, module, one-line help)
+# (subcommand, module, one-line help). A command is a module with configure(parser),
+# check(parser, args) and run(args, out, err) -> exit code, using org_integrations.cli.common.
 COMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
     ("repair-configs", repair_configs, "reset integration configs that fail the schemas, with a report"),
     ("emergency-revoke", emergency_revoke, "breach runbook: revoke the credentials of organizations"),
