@@ -1,4 +1,4 @@
-"""tools/repair_integration_configs.py against a real database.
+"""`org-integrations repair-configs` against a real database.
 
 Invalid rows are planted the way they could exist before the schema checks:
 with the checks dropped, then re-added NOT VALID (bench_repair.checks_not_valid).
