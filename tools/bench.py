@@ -13,6 +13,7 @@ Usage: python tools/bench.py [--runs 7]
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from harness.cluster import install_platform, start_cluster
@@ -27,10 +29,11 @@ from harness.pgtap import run_files
 from harness.reset import apply_builtin, install_pgtap
 from run_pgtap import ROOT, select_tests
 
+T = TypeVar("T")
 
-def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
+
+def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
     samples: list[float] = []
-    last: object = None
     for _ in range(runs):
         started = time.perf_counter()
         last = fn()
@@ -88,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         url = cluster.url()
         harness_verdicts: dict[str, bool] = {}
         for jobs in (2, 1):
-            samples, results = timed(lambda j=jobs: run_files(url, setup, tests, jobs=j), args.runs)
-            harness_verdicts = {r.path.relative_to(ROOT).as_posix(): r.passed for r in results}  # type: ignore[attr-defined]
+            samples, results = timed(functools.partial(run_files, url, setup, tests, jobs=jobs), args.runs)
+            harness_verdicts = {r.path.relative_to(ROOT).as_posix(): r.passed for r in results}
             rows.append((f"pgTAP execution: harness, {jobs} job{'s' if jobs > 1 else ''}", samples))
         for jobs in (1, 2):
             samples, verdicts = timed(pg_prove_runner(url, files, jobs), args.runs)

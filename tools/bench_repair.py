@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark tools/repair_integration_configs.py on a large organization_integrations table.
+"""Benchmark `org-integrations repair-configs` on a large organization_integrations table.
 
 Starts a throwaway PostgreSQL 15 cluster with the platform layer and every
 migration (or uses --db-url, whose data it replaces), then for each repetition
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from harness.cluster import HarnessError, install_platform, start_cluster  # noqa: E402
 from harness.reset import apply_builtin  # noqa: E402
-from repair_integration_configs import repair  # noqa: E402
+from org_integrations.cli.repair_configs import repair  # noqa: E402
 
 # Every migration, but not seed.sql: the benchmark makes its own data.
 ALL_MIGRATIONS = "99999999999999"
@@ -111,16 +111,14 @@ def checks_not_valid(conn: psycopg.Connection) -> Iterator[None]:
         [list(SCHEMA_CHECKS)],
     ).fetchall()
     for name, _ in definitions:
-        conn.execute(f"alter table public.organization_integrations drop constraint {name}")  # type: ignore[arg-type]
+        conn.execute(f"alter table public.organization_integrations drop constraint {name}")
     conn.commit()
     try:
         yield
     finally:
         conn.rollback()
         for name, definition in definitions:
-            conn.execute(
-                f"alter table public.organization_integrations add constraint {name} {definition} not valid"  # type: ignore[arg-type]
-            )
+            conn.execute(f"alter table public.organization_integrations add constraint {name} {definition} not valid")
         conn.commit()
 
 
@@ -145,7 +143,7 @@ def load_integrations(
     step = 50_000
     for first in range(1, rows + 1, step):
         conn.execute(
-            _LOAD_SQL.format(  # type: ignore[arg-type]  # integers and a fixed prefix only
+            _LOAD_SQL.format(  # integers and a fixed prefix only
                 prefix=prefix.replace("'", ""),
                 organizations=int(organizations),
                 invalid_percent=int(invalid_percent),

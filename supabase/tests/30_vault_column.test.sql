@@ -1,4 +1,4 @@
--- Proves the vault_secret_id migrations (the seed task's cases 1-4, 6 and 7):
+-- Proves the vault_secret_id migrations:
 -- the column is a nullable uuid, chk_active_integration_has_vault_ref exists
 -- and is validated and rejects active rows without a reference, and only
 -- admins (through a function) and service_role can see a reference. Case 5,

@@ -191,14 +191,12 @@ select set_eq(
         -- RLS role checks the policies call as the querying user; definer
         -- to avoid recursion on organization_members, and they answer only
         -- for (select auth.uid()) (20261127100200).
-        'private.is_org_member(uuid)',
         'private.has_org_role(uuid,public.organization_role)',
         'private.user_org_ids()',
         'private.user_org_ids_with_role(public.organization_role[])',
         -- Validators behind the organization_integrations CHECK constraints,
         -- which check EXECUTE as the writing role (20261127200000-200200).
         'private.is_iana_timezone(text)',
-        'private.cron_value(integer,text)',
         'private.cron_expression_is_valid(text)',
         'private.cron_expression_problems(text)',
         'private.jsonpath_member(text)',

@@ -1,4 +1,4 @@
-"""Fixtures for the integration-configuration tests (issue 4).
+"""Fixtures for the integration-configuration tests.
 
 One throwaway PostgreSQL 15 cluster for this directory, with the platform layer
 and every migration (not seed.sql: these tests make their own data) in the

@@ -1,4 +1,4 @@
-"""tools/repair_integration_configs.py against a real database.
+"""`org-integrations repair-configs` against a real database.
 
 Invalid rows are planted the way they could exist before the schema checks:
 with the checks dropped, then re-added NOT VALID (bench_repair.checks_not_valid).
@@ -18,8 +18,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from bench_repair import checks_not_valid, expected_invalid, load_integrations
+from org_integrations.cli.repair_configs import main, repair
 from org_integrations.config_models import DEFAULT_FIELD_MAPPINGS, DEFAULT_SYNC_SCHEDULE, is_valid
-from repair_integration_configs import main, repair
 
 ORG_A = uuid.UUID("000000c1-0000-4000-8000-00000000000a")
 ORG_B = uuid.UUID("000000c1-0000-4000-8000-00000000000b")

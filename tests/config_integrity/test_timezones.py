@@ -1,8 +1,9 @@
 """The time zone list of the Python models is the database's snapshot of pg_timezone_names.
 
 20261127200000_iana_timezone_snapshot.sql copies the zone names into an
-immutable function when it runs; config_models.IANA_TIMEZONES is a committed
-copy. If this test fails after a tzdata upgrade, refresh both (see
+immutable function when it runs; config_models.IANA_TIMEZONES is loaded from
+a committed copy shipped as package data, data/iana_timezones.txt. If this
+test fails after a tzdata upgrade, refresh both (see
 docs/integration-config.md, "Time zones").
 """
 

@@ -173,6 +173,14 @@ CASES = [
         {"GATE-FN-01"},
     ),
     case(
+        "definer_with_pg_temp_first",
+        "91",
+        "create function private.gate_probe() returns integer language sql security definer "
+        "set search_path = pg_temp, pg_catalog as $$ select 1 $$;"
+        "revoke all on function private.gate_probe() from public;",
+        {"GATE-FN-01"},
+    ),
+    case(
         "definer_without_search_path",
         "91",
         "create function private.gate_probe() returns integer language sql security definer as $$ select 1 $$;"

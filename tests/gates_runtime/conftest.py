@@ -1,4 +1,4 @@
-"""Fixtures for the runtime gates (issue 6, sections 3, 5 and 6): migrated databases on the session cluster."""
+"""Fixtures for the runtime gates (canary, fuzzing, breach runbook): migrated databases on the session cluster."""
 
 from __future__ import annotations
 

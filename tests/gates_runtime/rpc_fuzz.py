@@ -1,4 +1,4 @@
-"""Bad-input fuzzing of every RPC (issue 6, section 5): the engine.
+"""Bad-input fuzzing of every RPC: the engine.
 
 The functions are read from pg_catalog: every function in the schemas the Data
 API exposes (``[api] schemas`` in supabase/config.toml) that is not a trigger

@@ -1,4 +1,4 @@
-"""Plaintext canary (issue 6, section 3): no credential's plaintext appears anywhere outside Vault's ciphertext.
+"""Plaintext canary: no credential's plaintext appears anywhere outside Vault's ciphertext.
 
 A random credential is stored through the API by an org admin, rotated by
 service_role and retrieved by service_role, next to the world's other

@@ -1,4 +1,4 @@
-"""Breach runbook (issue 6, section 6): tools/emergency_revoke.py end to end.
+"""Breach runbook: `org-integrations emergency-revoke` end to end.
 
 After a run, no credential of the affected organizations can be retrieved, the
 other organizations are untouched and nothing else was deleted; a dry run
@@ -29,13 +29,11 @@ from gates_world import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = ROOT / "tools" / "emergency_revoke.py"
+TOOL = ["-m", "org_integrations.cli", "emergency-revoke"]
 
 
 def run_tool(url: str, *args: str) -> tuple[int, str]:
-    proc = subprocess.run(
-        [sys.executable, str(TOOL), "--db-url", url, *args], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, *TOOL, "--db-url", url, *args], capture_output=True, text=True, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 

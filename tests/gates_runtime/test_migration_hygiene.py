@@ -1,4 +1,4 @@
-"""Migration hygiene gate (issue 6, section 4): released migrations are immutable, names and order are sane,
+"""Migration hygiene gate: released migrations are immutable, names and order are sane,
 and squawk makes every migration set lock_timeout and statement_timeout.
 
 Each rule is shown to fail on a copy of the real migrations with one deliberate fault.

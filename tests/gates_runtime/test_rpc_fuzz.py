@@ -1,4 +1,4 @@
-"""Bad-input fuzzing of every RPC (issue 6, section 5). The engine and its rules are in rpc_fuzz.py.
+"""Bad-input fuzzing of every RPC. The engine and its rules are in rpc_fuzz.py.
 
 Every function in an exposed schema gets FUZZ_EXAMPLES_PER_ACTOR (default 84) generated cases as each of
 six actors (anon; admin, coordinator of org A; admin of org B; a non-member; service_role): 504 or more per

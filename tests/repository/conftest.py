@@ -1,4 +1,4 @@
-"""Fixtures for the repository tests (issue 5): a migrated database per test, a small world, and actors.
+"""Fixtures for the repository tests: a migrated database per test, a small world, and actors.
 
 Each test gets a fresh database from ``migrated_db()`` (tests/conftest.py),
 with every migration applied and no seed, the world of ``repo_world.py``

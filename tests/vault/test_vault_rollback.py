@@ -1,4 +1,4 @@
-"""Rollback round trip (seed case 5): up -> down -> up.
+"""Rollback round trip: up -> down -> up.
 
 After down the column, constraint, triggers and functions are gone, the
 group's versions are forgotten, and no Vault secret was deleted. After up

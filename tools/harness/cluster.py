@@ -282,7 +282,7 @@ def install_platform(cluster: Cluster, default_privileges: str = "legacy") -> No
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         for path in files:
             try:
-                conn.execute(path.read_text())  # type: ignore[arg-type]  # trusted file of ours
+                conn.execute(path.read_text())  # trusted file of ours
             except psycopg.Error as exc:
                 raise HarnessError(f"{path}: platform layer failed: {exc.diag.sqlstate} {exc}") from exc
         available = conn.execute("select 1 from pg_catalog.pg_available_extensions where name = 'pgtap'").fetchone()

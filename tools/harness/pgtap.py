@@ -122,7 +122,7 @@ def run_file(conn: psycopg.Connection, path: Path) -> FileResult:
     conn.execute(_CLEAN_SESSION)
     for statement in statements:
         try:
-            cur = conn.execute(statement.text)  # type: ignore[arg-type]  # trusted test SQL
+            cur = conn.execute(statement.text)  # trusted test SQL
         except psycopg.Error as exc:
             diag = exc.diag
             position = int(diag.statement_position) if diag.statement_position else None

@@ -77,7 +77,7 @@ def _run_file(conn: psycopg.Connection, path: Path, statements: list[Statement],
     """Run statements in order; on error raise SqlFailure with the file line."""
     for statement in statements:
         try:
-            conn.execute(statement.text)  # type: ignore[arg-type]  # trusted project SQL
+            conn.execute(statement.text)  # trusted project SQL
         except psycopg.Error as exc:
             diag = exc.diag
             position = int(diag.statement_position) if diag.statement_position else None
@@ -96,11 +96,11 @@ def _apply(conn: psycopg.Connection, path: Path, kind: str, record: tuple[str, l
     query, params = record
     if own_transactions:
         _run_file(conn, path, statements, kind)
-        conn.execute(query, params)  # type: ignore[arg-type]
+        conn.execute(query, params)
     else:
         with conn.transaction():
             _run_file(conn, path, statements, kind)
-            conn.execute(query, params)  # type: ignore[arg-type]
+            conn.execute(query, params)
 
 
 def apply_builtin(url: str, project: Path, upto: str | None = None, seed: bool = True) -> list[Path]:
@@ -113,7 +113,7 @@ def apply_builtin(url: str, project: Path, upto: str | None = None, seed: bool =
     """
     applied: list[Path] = []
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(_BOOKKEEPING)  # type: ignore[arg-type]
+        conn.execute(_BOOKKEEPING)
         done = {row[0] for row in conn.execute("select version from supabase_migrations.schema_migrations")}
         for path in migration_files(project):
             match = MIGRATION_NAME.match(path.name)

@@ -1,24 +1,22 @@
-#!/usr/bin/env python3
-"""Repair integration configurations that fail the version 1 schemas.
+"""``org-integrations repair-configs``: repair integration configurations that fail the version 1 schemas.
 
-Calls public.repair_integration_configs (supabase/migrations/
-20261127200700_repair_integration_configs.sql) over the whole
+Calls public.repair_integration_configs over the whole
 organization_integrations table in id-range batches, all under one run id:
 invalid field_mappings / sync_schedule documents are reset to the safe
 defaults, active integrations among them are set inactive, the old documents
 and their problems go to private.integration_config_repairs, and each
 affected organization's admins get one notification for the run.
 
-    python tools/repair_integration_configs.py --db-url URL [--dry-run]
+    org-integrations repair-configs --db-url URL [--dry-run]
 
 --dry-run runs every batch in a read-only transaction and prints the same
 report without changing anything. Each batch of a real run commits on its own,
 so an interrupted run keeps what it did; run it again to finish (a run that
 finds nothing to do changes nothing). Progress goes to stderr, the report to
-stdout. Exit status: 0 done (or nothing to do), 1 database error, 2 usage.
+stdout.
 
-The URL's role must be allowed to execute the function: the project owner
-(postgres) or service_role (--role service_role switches to it after login).
+Connecting, --role (default service_role) and exit codes are the same for every
+org-integrations command: see org_integrations.cli.common.
 """
 
 from __future__ import annotations
@@ -30,12 +28,16 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import psycopg
-from psycopg import sql
+from tqdm import tqdm
+
+from org_integrations.cli import common
+from org_integrations.cli.common import printable
 
 DEFAULT_BATCH_SIZE = 10_000
+REPAIR_FUNCTION = "public.repair_integration_configs(boolean, uuid, uuid, uuid)"
 TOP_PROBLEMS = 20
 TOP_ORGANIZATIONS = 50
 
@@ -69,7 +71,9 @@ class Report:
 # expressions run once per distinct problem rather than once per occurrence.
 BATCH_SQL = r"""
 with repaired as materialized (
-    select * from public.repair_integration_configs(%(dry_run)s, %(run_id)s, %(after_id)s, %(upto_id)s)
+    select
+        f.organization_id, f.status_before, f.status_after, f.field_mappings_problems, f.sync_schedule_problems
+    from public.repair_integration_configs(%(dry_run)s, %(run_id)s, %(after_id)s, %(upto_id)s) as f
 ),
 problems as (
     select 'field_mappings ' || p.problem as problem
@@ -100,13 +104,14 @@ group by 3
 
 
 def batch_bounds(
-    conn: psycopg.Connection, batch_size: int
+    conn: psycopg.Connection, batch_size: int, role: str
 ) -> tuple[int, list[tuple[uuid.UUID | None, uuid.UUID | None]]]:
     """(row count, [(after_id, upto_id), ...]) covering every id, each batch about batch_size rows.
 
     The first batch has no lower bound and the last no upper bound, so rows
     inserted meanwhile fall in some batch too.
     """
+    common.act_as(conn, role)
     (total,) = conn.execute("select pg_catalog.count(*) from public.organization_integrations").fetchone() or (0,)
     # Every batch_size-th id, in id order, ends a batch; the last batch is open-ended.
     uppers = [
@@ -129,59 +134,30 @@ def batch_bounds(
     return total, list(zip(lowers, [*uppers, None], strict=True))
 
 
-class Progress:
-    """Progress on stderr: one rewritten line on a terminal, a line per tenth otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.total = 0
-        self.tty = stream.isatty()
-        self.last_tenth = -1
-        self.started = time.perf_counter()
-
-    def update(self, checked: int, total: int, found: int, batch: int, batches: int) -> None:
-        self.total = total
-        if total == 0:
-            return
-        done = self.total if batch == batches else min(checked, self.total)
-        elapsed = time.perf_counter() - self.started
-        line = (
-            f"batch {batch}/{batches}: checked about {done:,}/{self.total:,} integrations "
-            f"({100 * done // self.total}%), {found:,} invalid, {elapsed:.1f}s"
-        )
-        if self.tty:
-            self.stream.write(f"\r{line}\033[K")
-            if batch == batches:
-                self.stream.write("\n")
-        elif (tenth := 10 * done // self.total) != self.last_tenth or batch == batches:
-            self.last_tenth = tenth
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-
 def repair(
     db_url: str,
     *,
     dry_run: bool,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    role: str | None = None,
+    role: str = common.DEFAULT_ROLE,
     run_id: uuid.UUID | None = None,
     on_batch: Callable[[Report, int], None] | None = None,
 ) -> Report:
     """Run the repair (or a dry run) and return what it found; on_batch(report, batch number) after each batch."""
     report = Report(run_id=run_id or uuid.uuid4(), dry_run=dry_run)
     started = time.perf_counter()
-    with psycopg.connect(db_url, application_name="repair_integration_configs") as conn:
-        if role:
-            conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
+    with common.connect(db_url, "org-integrations repair-configs") as conn:
+        common.check_role(conn, role)
+        common.require_function(conn, REPAIR_FUNCTION, "20261127200700")
         conn.execute("set lock_timeout = '10s'")
         conn.commit()
         # A dry run cannot write, whatever the function does.
         conn.read_only = dry_run
-        report.total_rows, bounds = batch_bounds(conn, batch_size)
+        report.total_rows, bounds = batch_bounds(conn, batch_size, role)
         report.batches = len(bounds)
         for number, (after_id, upto_id) in enumerate(bounds, start=1):
             with conn.transaction():
+                common.act_as(conn, role)
                 rows = conn.execute(
                     BATCH_SQL,
                     {"dry_run": dry_run, "run_id": report.run_id, "after_id": after_id, "upto_id": upto_id},
@@ -199,6 +175,7 @@ def repair(
             if on_batch is not None:
                 on_batch(report, number)
         if report.organizations:
+            common.act_as(conn, role)
             for org_id, name in conn.execute(
                 "select o.id, o.name from public.organizations as o where o.id = any(%s)",
                 [list(report.organizations)],
@@ -232,7 +209,7 @@ def render(report: Report, out: TextIO) -> None:
     print("-" * len(header), file=out)
     ranked = sorted(report.organizations.values(), key=lambda o: (-o.integrations, str(o.organization_id)))
     for org in ranked[:TOP_ORGANIZATIONS]:
-        name = (org.name or "")[:24]
+        name = printable(org.name or "", 24)[:24]
         print(
             f"{org.organization_id!s:<38} {name:<24} {org.integrations:>12,} {org.field_mappings:>9,} "
             f"{org.sync_schedule:>9,} {org.deactivated:>11,}",
@@ -243,7 +220,7 @@ def render(report: Report, out: TextIO) -> None:
     print("", file=out)
     print(f"Problems found ({len(report.problems):,} kinds, most frequent first):", file=out)
     for problem, count in report.problems.most_common(TOP_PROBLEMS):
-        print(f"{count:>10,}  {problem}", file=out)
+        print(f"{count:>10,}  {printable(problem, 300)}", file=out)
     if len(report.problems) > TOP_PROBLEMS:
         print(f"{'':>10}  ... and {len(report.problems) - TOP_PROBLEMS:,} more kind(s)", file=out)
     print("", file=out)
@@ -257,9 +234,9 @@ def render(report: Report, out: TextIO) -> None:
         )
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db-url", required=True, help="PostgreSQL connection URL of the project database")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments, for its own parser or as a subcommand of org-integrations."""
+    common.add_connection_arguments(parser)
     parser.add_argument("--dry-run", action="store_true", help="report what would be repaired; change nothing")
     parser.add_argument(
         "--batch-size",
@@ -267,38 +244,86 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_BATCH_SIZE,
         help=f"integrations per batch and transaction (default {DEFAULT_BATCH_SIZE:,})",
     )
-    parser.add_argument("--role", help="role to switch to after connecting, e.g. service_role")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    args = parser.parse_args(argv)
+    parser.set_defaults(run=run, check=check)
+
+
+def check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    common.require_db_url(parser, args)
     if args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
-    return args
 
 
-def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    args = parse_args(argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
-    progress = Progress(err)
+class _Progress:
+    """Adapts the per-batch callback to a tqdm bar over integrations checked; the bar starts at the first batch."""
 
-    def on_batch(report: Report, batch: int) -> None:
-        progress.update(batch * args.batch_size, report.total_rows, report.affected, batch, report.batches)
+    def __init__(self, stream: TextIO, batch_size: int) -> None:
+        self.stream = stream
+        self.batch_size = batch_size
+        self.bar: tqdm[NoReturn] | None = None
 
+    def __call__(self, report: Report, batch: int) -> None:
+        if report.total_rows == 0:
+            return
+        done = report.total_rows if batch == report.batches else min(batch * self.batch_size, report.total_rows)
+        description = f"batch {batch}/{report.batches}"
+        found = f"{report.affected:,}"
+        if self.bar is None:
+            self.bar = common.progress_bar(
+                report.total_rows,
+                self.stream,
+                unit="integration",
+                bar_format="{desc}: checked about {n}/{total} integrations ({percentage:.0f}%){postfix} invalid, "
+                "{elapsed} {bar:20}",
+                initial=done,
+                desc=description,
+                postfix=found,
+            )
+            return
+        self.bar.set_description_str(description, refresh=False)
+        self.bar.set_postfix_str(found, refresh=False)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    progress = _Progress(err, args.batch_size)
     try:
         report = repair(
             args.db_url,
             dry_run=args.dry_run,
             batch_size=args.batch_size,
             role=args.role,
-            on_batch=None if args.quiet else on_batch,
+            on_batch=None if args.quiet else progress,
         )
+    except common.NotStarted as exc:
+        print(f"error: {exc}", file=err)
+        return common.NOT_STARTED
     except psycopg.Error as exc:
-        diag = exc.diag
-        print(f"error: {diag.sqlstate or ''} {diag.message_primary or exc}".strip(), file=err)
-        return 1
+        progress.close()
+        print(f"error: {common.describe_error(exc)}", file=err)
+        return common.INCOMPLETE
+    progress.close()
     render(report, out)
-    return 0
+    return common.OK
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="org-integrations repair-configs",
+        description=__doc__,
+        epilog=common.EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    configure(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check(parser, args)
+    return int(run(args, out or sys.stdout, err or sys.stderr))

@@ -1,0 +1,51 @@
+"""``org-integrations``: the operator commands, one subcommand each.
+
+    org-integrations repair-configs --db-url URL [--dry-run]
+    org-integrations emergency-revoke --db-url URL (--organization ID ... | --all) [--dry-run]
+
+Every subcommand connects, switches role and exits the same way: see below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from types import ModuleType
+
+from org_integrations.cli import common, emergency_revoke, repair_configs
+
+__all__ = ["COMMANDS", "main"]
+
+# (subcommand, module, one-line help). A command is a module with configure(parser),
+# check(parser, args) and run(args, out, err) -> exit code, using org_integrations.cli.common.
+COMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
+    ("repair-configs", repair_configs, "reset integration configs that fail the schemas, with a report"),
+    ("emergency-revoke", emergency_revoke, "breach runbook: revoke the credentials of organizations"),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="org-integrations",
+        description=__doc__,
+        epilog=common.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module, summary in COMMANDS:
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=module.__doc__,
+            epilog=common.EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.configure(sub)
+        sub.set_defaults(parser=sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.check(args.parser, args)
+    return int(args.run(args, sys.stdout, sys.stderr))
