@@ -199,24 +199,24 @@ def act_as(conn: psycopg.Connection, user: str | None) -> None:
 def estimate(conn: psycopg.Connection, sql: str) -> float:
     with conn.transaction(force_rollback=True):
         act_as(conn, CALLER)
-        row = conn.execute(f"explain (format json) {sql}").fetchone()  # type: ignore[arg-type]  # our constants
+        row = conn.execute(f"explain (format json) {sql}").fetchone()
     assert row is not None
     return float(row[0][0]["Plan"]["Plan Rows"])
 
 
 def shape(node: dict[str, object]) -> str:
     """A plan tree as node types, e.g. Hash Join(Seq Scan, Hash(Index Scan))."""
-    children = node.get("Plans") or []
+    children = node.get("Plans")
     name = str(node["Node Type"])
-    if children:
-        name += "(" + ", ".join(shape(child) for child in children) + ")"  # type: ignore[union-attr]
+    if isinstance(children, list) and children:
+        name += "(" + ", ".join(shape(child) for child in children) + ")"
     return name
 
 
 def plan_of(conn: psycopg.Connection, user: str | None, sql: str, params: list[object]) -> str:
     with conn.transaction(force_rollback=True):
         act_as(conn, user)
-        row = conn.execute(f"explain (format json) {sql}", params).fetchone()  # type: ignore[arg-type]  # ours
+        row = conn.execute(f"explain (format json) {sql}", params).fetchone()
     assert row is not None
     return shape(row[0][0]["Plan"])
 
@@ -225,7 +225,7 @@ def run_query(conn: psycopg.Connection, user: str | None, sql: str, params: list
     with conn.transaction(force_rollback=True):
         act_as(conn, user)
         started = time.perf_counter()
-        rows = conn.execute(sql, params).fetchall()  # type: ignore[arg-type]  # our constants
+        rows = conn.execute(sql, params).fetchall()
         elapsed = time.perf_counter() - started
     return elapsed * 1000, len(rows)
 
@@ -234,10 +234,10 @@ def prepare(cluster: Cluster) -> None:
     url = cluster.url()
     apply_builtin(url, ROOT, seed=False)
     with psycopg.connect(url) as conn:
-        conn.execute(SEED)  # type: ignore[arg-type]  # our constant
+        conn.execute(SEED)
     with psycopg.connect(cluster.url(user="supabase_admin", password="", dbname="template1"), autocommit=True) as conn:
         for name, columns in OPTIONS.items():
-            conn.execute(f"create database {db(name)} template postgres owner postgres")  # type: ignore[arg-type]
+            conn.execute(f"create database {db(name)} template postgres owner postgres")
             with psycopg.connect(
                 cluster.url(user="supabase_admin", password="", dbname=db(name)), autocommit=True
             ) as c:
@@ -245,7 +245,7 @@ def prepare(cluster: Cluster) -> None:
                 # (20261129130400 sets provider to 0), then applies its own.
                 for table, column in OPTIONS["all-0"]:
                     target = 0 if (table, column) in columns else -1
-                    c.execute(f"alter table public.{table} alter column {column} set statistics {target}")  # type: ignore[arg-type]
+                    c.execute(f"alter table public.{table} alter column {column} set statistics {target}")
                 c.execute("analyze public.organizations, public.organization_members, public.organization_integrations")
                 for table, column in columns:
                     # ANALYZE skips the column from now on but keeps what it gathered before.

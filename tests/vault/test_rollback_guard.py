@@ -175,7 +175,8 @@ def test_every_later_migration_using_what_a_rollback_drops_makes_it_refuse(
         pytest.skip(f"dependency scan NOT RUN on {cluster.server}: {exc}")
     apply_builtin(url, ROOT, upto=last, seed=False)
 
-    # Which later migration last (re)defined each function.
+    # Which later migration first (re)defined each function: the one that started using what it uses.
+    # Later changes that only alter it (a search_path setting, say) do not move that.
     defined_by: dict[str, str] = {}
     with psycopg.connect(url, autocommit=True) as conn:
         digests = dict(conn.execute(_FUNCTIONS, [list(PROJECT_SCHEMAS)]).fetchall())  # type: ignore[arg-type]
@@ -183,7 +184,9 @@ def test_every_later_migration_using_what_a_rollback_drops_makes_it_refuse(
         apply_builtin(url, ROOT, upto=version, seed=False)
         with psycopg.connect(url, autocommit=True) as conn:
             now = dict(conn.execute(_FUNCTIONS, [list(PROJECT_SCHEMAS)]).fetchall())  # type: ignore[arg-type]
-        defined_by.update({signature: version for signature, digest in now.items() if digests.get(signature) != digest})
+        for signature, digest in now.items():
+            if digests.get(signature) != digest:
+                defined_by.setdefault(signature, version)
         digests = now
 
     with psycopg.connect(url) as conn:
