@@ -57,9 +57,15 @@ select is_empty(
     from pg_catalog.pg_proc as p
     where
         p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
-        and (p.proconfig is null or not p.proconfig operator(pg_catalog.@>) array['search_path=""'])
+        and (
+            p.proconfig is null
+            or not (
+                p.proconfig operator(pg_catalog.@>) array['search_path=""']
+                or p.proconfig operator(pg_catalog.@>) array['search_path=pg_catalog, pg_temp']
+            )
+        )
     $$,
-    'HP-15: every function in public and private pins search_path to empty'
+    'HP-15: every function in public and private pins search_path (empty, or pg_catalog, pg_temp since issue 10)'
 );
 select is_empty(
     $$

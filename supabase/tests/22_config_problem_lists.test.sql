@@ -1,7 +1,7 @@
 -- Proves the problem-list functions: public.field_mappings_problems and
 -- public.sync_schedule_problems return '{}' exactly for documents the checks
 -- accept, otherwise one "<json path>: <reason>" entry per problem (paths are
--- valid jsonpath), at most 100; signed-in users and service_role may call
+-- valid jsonpath), at most 100; members and service_role may call
 -- them, anon may not; and the writers of the table can run the validators.
 
 begin;
@@ -27,10 +27,10 @@ select function_privs_are(
     'PL-04: service_role can execute public.sync_schedule_problems'
 );
 select volatility_is(
-    'public', 'field_mappings_problems', array['jsonb'], 'immutable', 'PL-05: field_mappings_problems is immutable'
+    'public', 'field_mappings_problems', array['jsonb'], 'stable', 'PL-05: field_mappings_problems is stable'
 );
 select volatility_is(
-    'public', 'sync_schedule_problems', array['jsonb'], 'immutable', 'PL-06: sync_schedule_problems is immutable'
+    'public', 'sync_schedule_problems', array['jsonb'], 'stable', 'PL-06: sync_schedule_problems is stable'
 );
 -- A CHECK constraint checks EXECUTE on what it calls as the writing role.
 select is_empty(
@@ -79,6 +79,10 @@ values
 
 -- acting as authenticated ----------------------------------------------------
 select tests.create_user('f22-user@test.local', '00000022-0000-4000-8000-0000000000a1');
+-- Only members may call the problem lists (20261129120100).
+insert into public.organizations (id, name) values ('00000022-0000-4000-8000-00000000000a', 'F22 org');
+insert into public.organization_members (organization_id, user_id, role)
+values ('00000022-0000-4000-8000-00000000000a', '00000022-0000-4000-8000-0000000000a1', 'coordinator');
 select tests.authenticate_as('00000022-0000-4000-8000-0000000000a1');
 
 select is(

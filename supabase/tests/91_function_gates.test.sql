@@ -175,7 +175,8 @@ select set_eq(
         'private.revoke_credential(uuid)',
         'public.get_integration_vault_secret_id(uuid)',
         'private.get_integration_vault_secret_id(uuid)',
-        -- Config problem lists for clients (20261127200200): invoker, immutable.
+        -- Config problem lists for clients (20261127200200): invoker; members
+        -- and service_role only (20261129120100).
         'public.field_mappings_problems(jsonb)',
         'public.sync_schedule_problems(jsonb)',
         -- RLS role checks the policies call as the querying user; definer
@@ -195,7 +196,9 @@ select set_eq(
         'private.field_mappings_is_valid(jsonb)',
         'private.field_mappings_problems(jsonb,integer)',
         'private.sync_schedule_is_valid(jsonb)',
-        'private.sync_schedule_problems(jsonb,integer)'
+        'private.sync_schedule_problems(jsonb,integer)',
+        -- The bounded size check of both problem lists (20261129120000).
+        'private.config_document_size_problem(jsonb,integer)'
     ]::text[],
     pg_catalog.format(
         'GATE-FN-06: authenticated can execute exactly the allowlisted functions (%s functions checked)',
