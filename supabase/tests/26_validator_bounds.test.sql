@@ -22,9 +22,9 @@ values
 insert into public.organization_integrations (id, organization_id, provider, display_name)
 values ('00000026-1000-4000-8000-0000000000a1', '00000026-0000-4000-8000-00000000000a', 'hubspot', 'VB hubspot');
 
-create temporary table hostile (name text primary key, doc jsonb not null) on commit drop;
+create temporary table hostile (shape text primary key, doc jsonb not null) on commit drop;
 grant select on hostile to authenticated, service_role;
-insert into hostile (name, doc)
+insert into hostile (shape, doc)
 values
 -- The review's document: 66 KB, each number printing as 131,072 characters.
 ('huge exponents', ('{"version": 1, "mappings": [' || pg_catalog.repeat('1e131071, ', 7332) || '1e131071]}')::jsonb),
@@ -42,6 +42,15 @@ values
     )
 );
 
+create function pg_temp.hostile_doc(p_shape text)
+returns jsonb
+language sql
+stable
+as $$
+    select h.doc from pg_temp.hostile as h where h.shape = p_shape;
+$$;
+grant execute on function pg_temp.hostile_doc(text) to authenticated, service_role;
+
 -- acting as a signed-in user of no organization ---------------------------------
 select tests.authenticate_as('00000026-0000-4000-8000-0000000000f1');
 
@@ -52,7 +61,7 @@ select throws_ok(
     'VB-01: a user of no organization cannot call field_mappings_problems'
 );
 select throws_ok(
-    $$select public.sync_schedule_problems(h.doc) from hostile as h where h.name = 'huge exponents'$$,
+    $$select public.sync_schedule_problems(pg_temp.hostile_doc('huge exponents'))$$,
     '42501',
     null,
     'VB-02: a user of no organization cannot call sync_schedule_problems, whatever the document'
@@ -64,8 +73,8 @@ select
         'request.jwt.claims',
         '{"sub": "00000026-0000-4000-8000-0000000000f2", "role": "authenticated", "is_anonymous": true}',
         true
-    ),
-    pg_catalog.set_config('role', 'authenticated', true);
+    ) as claims,
+    pg_catalog.set_config('role', 'authenticated', true) as acting_role;
 
 select throws_ok(
     $$select public.field_mappings_problems('{}')$$,
@@ -78,27 +87,27 @@ select throws_ok(
 select tests.authenticate_as('00000026-0000-4000-8000-0000000000a2');
 
 select is(
-    (select public.field_mappings_problems(h.doc) from hostile as h where h.name = 'huge exponents'),
+    public.field_mappings_problems(pg_temp.hostile_doc('huge exponents')),
     array['$: document has more than 4 numbers with more than 20 digits before or after the decimal point'],
     'VB-04: 66 KB of 1e131071 gets one problem, without printing the document'
 );
 select is(
-    (select public.sync_schedule_problems(h.doc) from hostile as h where h.name = 'huge exponents'),
+    public.sync_schedule_problems(pg_temp.hostile_doc('huge exponents')),
     array['$: document has more than 4 numbers with more than 20 digits before or after the decimal point'],
     'VB-05: the same document gets the same problem from sync_schedule_problems'
 );
 select is(
-    (select public.field_mappings_problems(h.doc) from hostile as h where h.name = 'tiny exponents'),
+    public.field_mappings_problems(pg_temp.hostile_doc('tiny exponents')),
     array['$: document has more than 4 numbers with more than 20 digits before or after the decimal point'],
     'VB-06: zeros with 16,383 decimals count as long numbers'
 );
 select is(
-    (select public.field_mappings_problems(h.doc) from hostile as h where h.name = 'deep'),
+    public.field_mappings_problems(pg_temp.hostile_doc('deep')),
     array['$: document nests values more than 64 levels deep'],
     'VB-07: 12,000 levels of nesting get a depth problem from field_mappings_problems'
 );
 select is(
-    (select public.sync_schedule_problems(h.doc) from hostile as h where h.name = 'deep'),
+    public.sync_schedule_problems(pg_temp.hostile_doc('deep')),
     array['$: document nests values more than 64 levels deep'],
     'VB-08: and from sync_schedule_problems (jsonpath''s unbounded .** would fail with 54001)'
 );
@@ -119,12 +128,12 @@ select is(
     'VB-11: a few long numbers keep the usual problem list'
 );
 select is(
-    (select public.sync_schedule_problems(h.doc) from hostile as h where h.name = 'long interval'),
+    public.sync_schedule_problems(pg_temp.hostile_doc('long interval')),
     array['$: document is 131164 bytes, the limit is 65536'],
     'VB-12: one number of 131,072 digits is measured exactly'
 );
 select is(
-    (select public.sync_schedule_problems(h.doc) from hostile as h where h.name = 'many keys'),
+    public.sync_schedule_problems(pg_temp.hostile_doc('many keys')),
     (
         select pg_catalog.array_agg(pg_catalog.format('$.k%s: unknown key', pg_catalog.lpad(g::text, 5, '0')))
         from pg_catalog.generate_series(1, 100) as g
@@ -132,7 +141,7 @@ select is(
     'VB-13: 4,000 unknown keys give the first 100 in order'
 );
 select is(
-    (select private.field_mappings_problems(h.doc, null) from hostile as h where h.name = 'huge exponents'),
+    private.field_mappings_problems(pg_temp.hostile_doc('huge exponents'), null),
     array['$: document has more than 4 numbers with more than 20 digits before or after the decimal point'],
     'VB-14: the unlimited list the repair uses is bounded too'
 );
@@ -143,7 +152,7 @@ select tests.authenticate_as('00000026-0000-4000-8000-0000000000a1');
 select throws_ok(
     $$
     update public.organization_integrations
-    set field_mappings = (select h.doc from hostile as h where h.name = 'huge exponents')
+    set field_mappings = pg_temp.hostile_doc('huge exponents')
     where id = '00000026-1000-4000-8000-0000000000a1'
     $$,
     '23514',
@@ -153,7 +162,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organization_integrations
-    set sync_schedule = (select h.doc from hostile as h where h.name = 'huge exponents')
+    set sync_schedule = pg_temp.hostile_doc('huge exponents')
     where id = '00000026-1000-4000-8000-0000000000a1'
     $$,
     '23514',
@@ -163,8 +172,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, display_name, field_mappings)
-    select '00000026-0000-4000-8000-00000000000a', 'zendesk', 'VB deep', h.doc
-    from hostile as h where h.name = 'deep'
+    values ('00000026-0000-4000-8000-00000000000a', 'zendesk', 'VB deep', pg_temp.hostile_doc('deep'))
     $$,
     '23514',
     null,
@@ -175,7 +183,7 @@ select throws_ok(
 select tests.authenticate_as_service_role();
 
 select is(
-    (select public.field_mappings_problems(h.doc) from hostile as h where h.name = 'tiny exponents'),
+    public.field_mappings_problems(pg_temp.hostile_doc('tiny exponents')),
     array['$: document has more than 4 numbers with more than 20 digits before or after the decimal point'],
     'VB-18: service_role gets the problem list'
 );
