@@ -101,8 +101,8 @@ _CALLER_ROLE: Final = (
     "where m.organization_id = %s and m.user_id = (select auth.uid())"
 )
 _PROBLEMS: Final = {
-    "field_mappings": "select public.field_mappings_problems(%s)",
-    "sync_schedule": "select public.sync_schedule_problems(%s)",
+    "field_mappings": "select public.field_mappings_problems(%s::json)",
+    "sync_schedule": "select public.sync_schedule_problems(%s::json)",
 }
 
 _STORE: Final = "select public.store_credential(%s, %s)"

@@ -1,22 +1,38 @@
--- Issue 10, part 1: the client problem lists are for members of an
--- organization only. Amends 20261127200200, whose wrappers let any signed-in
--- user call them, anonymous sign-ins and users of no organization included.
--- Their work is bounded now (20261129120000), but only an organization's
--- admins write configurations, so a caller outside every organization has no
--- use for them: such a call gets 42501 before the document is looked at. The
--- reasoning: docs/integration-config.md, section "Who may call the problem
--- lists". Grants are unchanged (authenticated and service_role).
+-- Issue 10, part 1: the client problem lists take json, not jsonb, and are for
+-- members of an organization only. Replaces the public wrappers of
+-- 20261127200200 (same names, same argument name p_document).
+-- * json, because PostgreSQL converts an RPC's arguments before the function
+--   runs, and converting 1 MiB to jsonb costs up to about 0.5 s and 230 MB
+--   (`[{}, {}, ...]`, measured on PostgreSQL 15), whatever the function does
+--   next. json input is only checked for syntax (about 6.5 MB for 1 MiB). The
+--   wrapper counts the characters that every value but a scalar needs (`,` `:`
+--   `{` `[`), each of which the canonical text form keeps: more than 65,536 of
+--   them is over the size limit, so larger documents are refused before any
+--   conversion, and the conversion of the rest is bounded (about 21 MB at most).
+-- * members only: only an organization's admins write configurations, so a
+--   signed-in user of no organization (anonymous sign-ins included) has no use
+--   for the lists; such a call gets 42501 before the document is looked at.
+--   The reasoning: docs/integration-config.md, "Who may call the problem lists".
+-- Grants are unchanged: authenticated and service_role.
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
+-- The signature changes (jsonb to json), so drop and create. Nothing in the
+-- database depends on the wrappers; clients call them by name with p_document.
+drop function public.field_mappings_problems(jsonb);
+drop function public.sync_schedule_problems(jsonb);
+
 -- stable, no longer immutable: the answer depends on who asks.
-create or replace function public.field_mappings_problems(p_document jsonb)
+create function public.field_mappings_problems(p_document json)
 returns text[]
 language plpgsql
 stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+    c_max_bytes constant integer := 65536;
+    v_text text;
 begin
     -- Every caller but a signed-in user who belongs to no organization:
     -- service_role and postgres pass, and anon has no EXECUTE. Checked before
@@ -26,42 +42,59 @@ begin
         raise exception 'only members of an organization may check configuration documents'
         using errcode = '42501';
     end if;
-    return private.field_mappings_problems(p_document, 100);
+    -- An object with more structural characters than the text form may hold
+    -- is too large: refuse it before converting it (see the header).
+    if pg_catalog.json_typeof(p_document) = 'object' then
+        v_text := p_document::text;
+        if pg_catalog.octet_length(v_text) - pg_catalog.octet_length(pg_catalog.translate(v_text, ',:{[', ''))
+            > c_max_bytes then
+            return array[pg_catalog.format('$: document is more than %s bytes, the limit is %s', c_max_bytes, c_max_bytes)];
+        end if;
+    end if;
+    return private.field_mappings_problems(p_document::jsonb, 100);
 end;
 $$;
 
-comment on function public.field_mappings_problems(jsonb) is
+comment on function public.field_mappings_problems(json) is
 'Lists what is wrong with a field_mappings document as "<json path>: <reason>" (at most 100 entries); '
-'empty when the database would accept it. For members of an organization and service_role. '
-'Errors: 42501 for a signed-in user who belongs to no organization.';
+'empty when the database would accept it. For members of an organization and service_role. Errors: '
+'42501 for a signed-in user who belongs to no organization; 22P05 for \u0000, which jsonb cannot hold.';
 
-revoke all on function public.field_mappings_problems(jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.field_mappings_problems(jsonb) to authenticated, service_role;
+revoke all on function public.field_mappings_problems(json) from public, anon, authenticated, service_role;
+grant execute on function public.field_mappings_problems(json) to authenticated, service_role;
 
-create or replace function public.sync_schedule_problems(p_document jsonb)
+create function public.sync_schedule_problems(p_document json)
 returns text[]
 language plpgsql
 stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+    c_max_bytes constant integer := 65536;
+    v_text text;
 begin
-    -- Every caller but a signed-in user who belongs to no organization:
-    -- service_role and postgres pass, and anon has no EXECUTE. Checked before
-    -- the document is looked at. private.user_org_ids() is the security
-    -- definer membership helper of 20261127100200; it answers for the caller.
+    -- As in public.field_mappings_problems: members only, then the count of
+    -- structural characters before converting to jsonb.
     if current_user = 'authenticated' and not exists (select 1 from private.user_org_ids()) then
         raise exception 'only members of an organization may check configuration documents'
         using errcode = '42501';
     end if;
-    return private.sync_schedule_problems(p_document, 100);
+    if pg_catalog.json_typeof(p_document) = 'object' then
+        v_text := p_document::text;
+        if pg_catalog.octet_length(v_text) - pg_catalog.octet_length(pg_catalog.translate(v_text, ',:{[', ''))
+            > c_max_bytes then
+            return array[pg_catalog.format('$: document is more than %s bytes, the limit is %s', c_max_bytes, c_max_bytes)];
+        end if;
+    end if;
+    return private.sync_schedule_problems(p_document::jsonb, 100);
 end;
 $$;
 
-comment on function public.sync_schedule_problems(jsonb) is
+comment on function public.sync_schedule_problems(json) is
 'Lists what is wrong with a sync_schedule document as "<json path>: <reason>" (at most 100 entries); '
-'empty when the database would accept it. For members of an organization and service_role. '
-'Errors: 42501 for a signed-in user who belongs to no organization.';
+'empty when the database would accept it. For members of an organization and service_role. Errors: '
+'42501 for a signed-in user who belongs to no organization; 22P05 for \u0000, which jsonb cannot hold.';
 
-revoke all on function public.sync_schedule_problems(jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.sync_schedule_problems(jsonb) to authenticated, service_role;
+revoke all on function public.sync_schedule_problems(json) from public, anon, authenticated, service_role;
+grant execute on function public.sync_schedule_problems(json) to authenticated, service_role;

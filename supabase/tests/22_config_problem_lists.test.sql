@@ -11,26 +11,26 @@ select plan(27);
 -- acting as postgres (catalog checks) -------------------------------------
 
 select function_privs_are(
-    'public', 'field_mappings_problems', array['jsonb'], 'anon', array[]::name[],
+    'public', 'field_mappings_problems', array['json'], 'anon', array[]::name[],
     'PL-01: anon cannot execute public.field_mappings_problems'
 );
 select function_privs_are(
-    'public', 'field_mappings_problems', array['jsonb'], 'authenticated', array['EXECUTE'],
+    'public', 'field_mappings_problems', array['json'], 'authenticated', array['EXECUTE'],
     'PL-02: authenticated can execute public.field_mappings_problems'
 );
 select function_privs_are(
-    'public', 'sync_schedule_problems', array['jsonb'], 'anon', array[]::name[],
+    'public', 'sync_schedule_problems', array['json'], 'anon', array[]::name[],
     'PL-03: anon cannot execute public.sync_schedule_problems'
 );
 select function_privs_are(
-    'public', 'sync_schedule_problems', array['jsonb'], 'service_role', array['EXECUTE'],
+    'public', 'sync_schedule_problems', array['json'], 'service_role', array['EXECUTE'],
     'PL-04: service_role can execute public.sync_schedule_problems'
 );
 select volatility_is(
-    'public', 'field_mappings_problems', array['jsonb'], 'stable', 'PL-05: field_mappings_problems is stable'
+    'public', 'field_mappings_problems', array['json'], 'stable', 'PL-05: field_mappings_problems is stable'
 );
 select volatility_is(
-    'public', 'sync_schedule_problems', array['jsonb'], 'stable', 'PL-06: sync_schedule_problems is stable'
+    'public', 'sync_schedule_problems', array['json'], 'stable', 'PL-06: sync_schedule_problems is stable'
 );
 -- A CHECK constraint checks EXECUTE on what it calls as the writing role.
 select is_empty(
@@ -161,7 +161,7 @@ select is(
     pg_catalog.cardinality(public.field_mappings_problems(pg_catalog.jsonb_build_object(
         'version', 1,
         'mappings', (select pg_catalog.jsonb_agg(g) from pg_catalog.generate_series(1, 300) as g)
-    ))),
+    )::json)),
     100,
     'PL-16: the public problem list stops at 100 entries'
 );
@@ -174,7 +174,7 @@ select is(
     'PL-17: the private function lists every problem when asked for no limit (the repair audit does)'
 );
 select alike(
-    (public.field_mappings_problems(pg_catalog.jsonb_build_object('version', 1, 'x', pg_catalog.repeat('y', 70000))))[1],
+    (public.field_mappings_problems(pg_catalog.jsonb_build_object('version', 1, 'x', pg_catalog.repeat('y', 70000))::json))[1],
     '$: document is % bytes, the limit is 65536',
     'PL-18: an oversized document gets a single size problem'
 );
@@ -197,8 +197,8 @@ select is_empty(
         is distinct from (
             pg_catalog.cardinality(
                 case c.kind
-                    when 'fm' then public.field_mappings_problems(c.doc)
-                    else public.sync_schedule_problems(c.doc)
+                    when 'fm' then public.field_mappings_problems(c.doc::json)
+                    else public.sync_schedule_problems(c.doc::json)
                 end
             ) = 0
         )
@@ -227,8 +227,8 @@ select lives_ok(
     from corpus as c
     cross join lateral pg_catalog.unnest(
         case c.kind
-            when 'fm' then public.field_mappings_problems(c.doc)
-            else public.sync_schedule_problems(c.doc)
+            when 'fm' then public.field_mappings_problems(c.doc::json)
+            else public.sync_schedule_problems(c.doc::json)
         end
     ) as p (problem)
     $$,
@@ -240,8 +240,8 @@ select is_empty(
     from corpus as c
     cross join lateral pg_catalog.unnest(
         case c.kind
-            when 'fm' then public.field_mappings_problems(c.doc)
-            else public.sync_schedule_problems(c.doc)
+            when 'fm' then public.field_mappings_problems(c.doc::json)
+            else public.sync_schedule_problems(c.doc::json)
         end
     ) as p (problem)
     where
@@ -259,8 +259,8 @@ select is_empty(
     where
         'does not match the schema' = any(
             case c.kind
-                when 'fm' then public.field_mappings_problems(c.doc)
-                else public.sync_schedule_problems(c.doc)
+                when 'fm' then public.field_mappings_problems(c.doc::json)
+                else public.sync_schedule_problems(c.doc::json)
             end
         )
     $$,

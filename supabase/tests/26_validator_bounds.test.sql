@@ -22,28 +22,28 @@ values
 insert into public.organization_integrations (id, organization_id, provider, display_name)
 values ('00000026-1000-4000-8000-0000000000a1', '00000026-0000-4000-8000-00000000000a', 'hubspot', 'VB hubspot');
 
-create temporary table hostile (shape text primary key, doc jsonb not null) on commit drop;
+create temporary table hostile (shape text primary key, doc json not null) on commit drop;
 grant select on hostile to authenticated, service_role;
 insert into hostile (shape, doc)
 values
 -- The review's document: 66 KB, each number printing as 131,072 characters.
-('huge exponents', ('{"version": 1, "mappings": [' || pg_catalog.repeat('1e131071, ', 7332) || '1e131071]}')::jsonb),
-('tiny exponents', ('{"version": 1, "mappings": [' || pg_catalog.repeat('0e-16383, ', 7332) || '0e-16383]}')::jsonb),
-('deep', ('{"version": 1, "mappings": ' || pg_catalog.repeat('[', 12000) || pg_catalog.repeat(']', 12000) || '}')::jsonb),
+('huge exponents', ('{"version": 1, "mappings": [' || pg_catalog.repeat('1e131071, ', 7332) || '1e131071]}')::json),
+('tiny exponents', ('{"version": 1, "mappings": [' || pg_catalog.repeat('0e-16383, ', 7332) || '0e-16383]}')::json),
+('deep', ('{"version": 1, "mappings": ' || pg_catalog.repeat('[', 12000) || pg_catalog.repeat(']', 12000) || '}')::json),
 (
     'long interval',
-    '{"version": 1, "mode": "interval", "interval_minutes": 1e131071, "timezone": "UTC", "enabled": true}'::jsonb
+    '{"version": 1, "mode": "interval", "interval_minutes": 1e131071, "timezone": "UTC", "enabled": true}'::json
 ),
 (
     'many keys',
     (
-        select pg_catalog.jsonb_object_agg(pg_catalog.format('k%s', pg_catalog.lpad(g::text, 5, '0')), g)
+        select pg_catalog.json_object_agg(pg_catalog.format('k%s', pg_catalog.lpad(g::text, 5, '0')), g)
         from pg_catalog.generate_series(1, 4000) as g
     )
 );
 
 create function pg_temp.hostile_doc(p_shape text)
-returns jsonb
+returns json
 language sql
 stable
 as $$
@@ -113,12 +113,12 @@ select is(
 );
 select is(
     -- Built in the call: a value read from a table may be compressed, and its stored size says less.
-    public.field_mappings_problems(('{"version": 1, "x": "' || pg_catalog.repeat('y', 1048000) || '"}')::jsonb),
+    public.field_mappings_problems(('{"version": 1, "x": "' || pg_catalog.repeat('y', 1048000) || '"}')::json),
     array['$: document is more than 65536 bytes, the limit is 65536'],
     'VB-09: a document stored in more than 256 KiB is too large without being printed'
 );
 select is(
-    public.field_mappings_problems(pg_catalog.jsonb_build_object('version', 1, 'x', pg_catalog.repeat('y', 70000))),
+    public.field_mappings_problems(pg_catalog.jsonb_build_object('version', 1, 'x', pg_catalog.repeat('y', 70000))::json),
     array['$: document is 70023 bytes, the limit is 65536'],
     'VB-10: an ordinary oversized document keeps its exact size problem'
 );
@@ -141,7 +141,7 @@ select is(
     'VB-13: 4,000 unknown keys give the first 100 in order'
 );
 select is(
-    private.field_mappings_problems(pg_temp.hostile_doc('huge exponents'), null),
+    private.field_mappings_problems(pg_temp.hostile_doc('huge exponents')::jsonb, null),
     array['$: document has more than 4 numbers with more than 20 digits before or after the decimal point'],
     'VB-14: the unlimited list the repair uses is bounded too'
 );

@@ -175,10 +175,10 @@ select set_eq(
         'private.revoke_credential(uuid)',
         'public.get_integration_vault_secret_id(uuid)',
         'private.get_integration_vault_secret_id(uuid)',
-        -- Config problem lists for clients (20261127200200): invoker; members
-        -- and service_role only (20261129120100).
-        'public.field_mappings_problems(jsonb)',
-        'public.sync_schedule_problems(jsonb)',
+        -- Config problem lists for clients (20261127200200): invoker; json,
+        -- members and service_role only (20261129120100).
+        'public.field_mappings_problems(json)',
+        'public.sync_schedule_problems(json)',
         -- RLS role checks the policies call as the querying user; definer
         -- to avoid recursion on organization_members, and they answer only
         -- for (select auth.uid()) (20261127100200).
