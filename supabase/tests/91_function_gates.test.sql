@@ -197,8 +197,9 @@ select set_eq(
         'private.field_mappings_problems(jsonb,integer)',
         'private.sync_schedule_is_valid(jsonb)',
         'private.sync_schedule_problems(jsonb,integer)',
-        -- The bounded size check of both problem lists (20261129120000).
-        'private.config_document_size_problem(jsonb,integer)'
+        -- The bounded size checks of both problem lists (20261129120000/120100).
+        'private.config_document_size_problem(jsonb,integer)',
+        'private.config_json_is_too_large(json,integer)'
     ]::text[],
     pg_catalog.format(
         'GATE-FN-06: authenticated can execute exactly the allowlisted functions (%s functions checked)',
