@@ -8,7 +8,8 @@
 --   wrappers count the commas and opening brackets that values need, each of
 --   which the canonical text form keeps: more than 65,536 of them is over the
 --   size limit, so larger documents are refused before any conversion, and the
---   conversion of the rest is bounded (about 21 MB at most).
+--   conversion of the rest is bounded (about 21 MB at most). A document that is
+--   not an object gets its one problem without any conversion.
 -- * members only: only an organization's admins write configurations, so a
 --   signed-in user of no organization (anonymous sign-ins included) has no use
 --   for the lists; such a call gets 42501 before the document is looked at.
@@ -24,7 +25,7 @@ set local statement_timeout = '60s';
 -- canonical text form keeps each of them (inside strings too): more of them is
 -- over the size limit. Only input longer than the limit is counted, commas
 -- first, with replace(), which is much cheaper than translate() or a regex.
--- Arrays, scalars and null are left to the problem list, which names them.
+-- Anything but an object is false: the wrappers answer it without converting.
 create function private.config_json_is_too_large(p_document json, p_max_bytes integer)
 returns boolean
 language plpgsql
@@ -64,8 +65,12 @@ revoke all on function private.config_json_is_too_large(json, integer) from publ
 grant execute on function private.config_json_is_too_large(json, integer) to authenticated, service_role;
 
 -- The signature changes (jsonb to json), so drop and create. Nothing in the
--- database depends on the wrappers; clients call them by name with p_document.
+-- database depends on the wrappers. API clients are unaffected: PostgREST calls
+-- them by name with p_document, and json accepts every body jsonb did. SQL
+-- callers passing a jsonb value add ::json (docs/integration-config.md).
+-- squawk-ignore ban-drop-function
 drop function public.field_mappings_problems(jsonb);
+-- squawk-ignore ban-drop-function
 drop function public.sync_schedule_problems(jsonb);
 
 -- stable, no longer immutable: the answer depends on who asks.
@@ -87,8 +92,13 @@ begin
         raise exception 'only members of an organization may check configuration documents'
         using errcode = '42501';
     end if;
-    -- An object with more structural characters than the text form may hold
-    -- is too large: refuse it before converting it (see the header).
+    -- Anything but an object is explained without converting it (the same
+    -- entry as private.field_mappings_problems), and an object with more
+    -- structural characters than the text form may hold is too large: refuse
+    -- both before converting (see the header).
+    if pg_catalog.json_typeof(p_document) <> 'object' then
+        return array[pg_catalog.format('$: expected an object, got %s', pg_catalog.json_typeof(p_document))];
+    end if;
     if private.config_json_is_too_large(p_document, c_max_bytes) then
         return array[pg_catalog.format('$: document is more than %s bytes, the limit is %s', c_max_bytes, c_max_bytes)];
     end if;
@@ -119,6 +129,9 @@ begin
     if current_user = 'authenticated' and not exists (select 1 from private.user_org_ids()) then
         raise exception 'only members of an organization may check configuration documents'
         using errcode = '42501';
+    end if;
+    if pg_catalog.json_typeof(p_document) <> 'object' then
+        return array[pg_catalog.format('$: expected an object, got %s', pg_catalog.json_typeof(p_document))];
     end if;
     if private.config_json_is_too_large(p_document, c_max_bytes) then
         return array[pg_catalog.format('$: document is more than %s bytes, the limit is %s', c_max_bytes, c_max_bytes)];

@@ -326,6 +326,8 @@ def fixed_documents() -> list[Input]:
         Input(PLACES["mappings"] % wide_array("1." + "0" * 16383, MB - 64), "1 MiB of 1.000… (16,383 decimals)"),
         Input(PLACES["mappings"] % wide_array("0", 21800 * 2), "21,800 zeros: the number check's widest walk"),
         Input(PLACES["mappings"] % wide_array('""', 65000 * 3), '65,000 "": the depth check\'s widest walk'),
+        Input(PLACES["mappings"] % wide_array("{}", MB - 64), "1 MiB of {} in mappings (jsonb: 230 MB)"),
+        Input(wide_array("[]", MB - 64), "1 MiB of [] as the document (jsonb: 90 MB)"),
         Input(PLACES["mappings"] % deep(14000), "14,000 levels deep (the parser's limit is near 14,500)"),
         Input(PLACES["mappings"] % deep(20000), "20,000 levels deep (54001 at input conversion)"),
         Input(PLACES["version"] % "1e131071", "version 1e131071"),
