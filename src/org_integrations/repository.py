@@ -99,8 +99,8 @@ _UPDATABLE: Final = ("provider", "display_name", "status", "field_mappings", "sy
 
 _VISIBLE_ORGANIZATION: Final = "select i.organization_id from public.organization_integrations as i where i.id = %s"
 _PROBLEMS: Final = {
-    "field_mappings": "select public.field_mappings_problems(%s)",
-    "sync_schedule": "select public.sync_schedule_problems(%s)",
+    "field_mappings": "select public.field_mappings_problems(%s::json)",
+    "sync_schedule": "select public.sync_schedule_problems(%s::json)",
 }
 
 _STORE: Final = "select public.store_credential(%s, %s)"

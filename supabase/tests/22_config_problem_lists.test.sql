@@ -1,7 +1,7 @@
 -- Proves the problem-list functions: public.field_mappings_problems and
 -- public.sync_schedule_problems return '{}' exactly for documents the checks
 -- accept, otherwise one "<json path>: <reason>" entry per problem (paths are
--- valid jsonpath), at most 100; signed-in users and service_role may call
+-- valid jsonpath), at most 100; members and service_role may call
 -- them, anon may not; and the writers of the table can run the validators.
 
 begin;
@@ -11,26 +11,26 @@ select plan(27);
 -- acting as postgres (catalog checks) -------------------------------------
 
 select function_privs_are(
-    'public', 'field_mappings_problems', array['jsonb'], 'anon', array[]::name[],
+    'public', 'field_mappings_problems', array['json'], 'anon', array[]::name[],
     'PL-01: anon cannot execute public.field_mappings_problems'
 );
 select function_privs_are(
-    'public', 'field_mappings_problems', array['jsonb'], 'authenticated', array['EXECUTE'],
+    'public', 'field_mappings_problems', array['json'], 'authenticated', array['EXECUTE'],
     'PL-02: authenticated can execute public.field_mappings_problems'
 );
 select function_privs_are(
-    'public', 'sync_schedule_problems', array['jsonb'], 'anon', array[]::name[],
+    'public', 'sync_schedule_problems', array['json'], 'anon', array[]::name[],
     'PL-03: anon cannot execute public.sync_schedule_problems'
 );
 select function_privs_are(
-    'public', 'sync_schedule_problems', array['jsonb'], 'service_role', array['EXECUTE'],
+    'public', 'sync_schedule_problems', array['json'], 'service_role', array['EXECUTE'],
     'PL-04: service_role can execute public.sync_schedule_problems'
 );
 select volatility_is(
-    'public', 'field_mappings_problems', array['jsonb'], 'immutable', 'PL-05: field_mappings_problems is immutable'
+    'public', 'field_mappings_problems', array['json'], 'stable', 'PL-05: field_mappings_problems is stable'
 );
 select volatility_is(
-    'public', 'sync_schedule_problems', array['jsonb'], 'immutable', 'PL-06: sync_schedule_problems is immutable'
+    'public', 'sync_schedule_problems', array['json'], 'stable', 'PL-06: sync_schedule_problems is stable'
 );
 -- A CHECK constraint checks EXECUTE on what it calls as the writing role.
 select is_empty(
@@ -78,7 +78,8 @@ values
 ('ss', '{"version": 1, "mode": null, "interval_minutes": 60, "cron": "", "timezone": "utc", "enabled": true}');
 
 -- acting as authenticated ----------------------------------------------------
-select tests.create_named_user('user');
+-- Only members may call the problem lists (20261129160100).
+select tests.create_org('org', coordinators => array['user']);
 select tests.authenticate_as(tests.user_id('user'));
 
 select is(
@@ -157,7 +158,7 @@ select is(
     pg_catalog.cardinality(public.field_mappings_problems(pg_catalog.jsonb_build_object(
         'version', 1,
         'mappings', (select pg_catalog.jsonb_agg(g) from pg_catalog.generate_series(1, 300) as g)
-    ))),
+    )::json)),
     100,
     'PL-16: the public problem list stops at 100 entries'
 );
@@ -170,7 +171,7 @@ select is(
     'PL-17: the private function lists every problem when asked for no limit (the repair audit does)'
 );
 select alike(
-    (public.field_mappings_problems(pg_catalog.jsonb_build_object('version', 1, 'x', pg_catalog.repeat('y', 70000))))[1],
+    (public.field_mappings_problems(pg_catalog.jsonb_build_object('version', 1, 'x', pg_catalog.repeat('y', 70000))::json))[1],
     '$: document is % bytes, the limit is 65536',
     'PL-18: an oversized document gets a single size problem'
 );
@@ -193,8 +194,8 @@ select is_empty(
         is distinct from (
             pg_catalog.cardinality(
                 case c.kind
-                    when 'fm' then public.field_mappings_problems(c.doc)
-                    else public.sync_schedule_problems(c.doc)
+                    when 'fm' then public.field_mappings_problems(c.doc::json)
+                    else public.sync_schedule_problems(c.doc::json)
                 end
             ) = 0
         )
@@ -223,8 +224,8 @@ select lives_ok(
     from corpus as c
     cross join lateral pg_catalog.unnest(
         case c.kind
-            when 'fm' then public.field_mappings_problems(c.doc)
-            else public.sync_schedule_problems(c.doc)
+            when 'fm' then public.field_mappings_problems(c.doc::json)
+            else public.sync_schedule_problems(c.doc::json)
         end
     ) as p (problem)
     $$,
@@ -236,8 +237,8 @@ select is_empty(
     from corpus as c
     cross join lateral pg_catalog.unnest(
         case c.kind
-            when 'fm' then public.field_mappings_problems(c.doc)
-            else public.sync_schedule_problems(c.doc)
+            when 'fm' then public.field_mappings_problems(c.doc::json)
+            else public.sync_schedule_problems(c.doc::json)
         end
     ) as p (problem)
     where
@@ -255,8 +256,8 @@ select is_empty(
     where
         'does not match the schema' = any(
             case c.kind
-                when 'fm' then public.field_mappings_problems(c.doc)
-                else public.sync_schedule_problems(c.doc)
+                when 'fm' then public.field_mappings_problems(c.doc::json)
+                else public.sync_schedule_problems(c.doc::json)
             end
         )
     $$,

@@ -185,9 +185,10 @@ select set_eq(
         -- (20261129100300); same authorization as the RPCs above.
         'public.credential_status(uuid)',
         'private.credential_status(uuid)',
-        -- Config problem lists for clients (20261127200200): invoker, immutable.
-        'public.field_mappings_problems(jsonb)',
-        'public.sync_schedule_problems(jsonb)',
+        -- Config problem lists for clients (20261127200200): invoker; json,
+        -- members and service_role only (20261129160100).
+        'public.field_mappings_problems(json)',
+        'public.sync_schedule_problems(json)',
         -- RLS role checks the policies call as the querying user; definer
         -- to avoid recursion on organization_members, and they answer only
         -- for (select auth.uid()) (20261127100200).
@@ -203,7 +204,10 @@ select set_eq(
         'private.field_mappings_is_valid(jsonb)',
         'private.field_mappings_problems(jsonb,integer)',
         'private.sync_schedule_is_valid(jsonb)',
-        'private.sync_schedule_problems(jsonb,integer)'
+        'private.sync_schedule_problems(jsonb,integer)',
+        -- The bounded size checks of both problem lists (20261129160000/160100).
+        'private.config_document_size_problem(jsonb,integer)',
+        'private.config_json_is_too_large(json,integer)'
     ]::text[],
     pg_catalog.format(
         'GATE-FN-06: authenticated can execute exactly the allowlisted functions (%s functions checked)',

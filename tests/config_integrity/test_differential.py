@@ -40,8 +40,8 @@ select
     end,
     pg_catalog.cardinality(
         case d.value ->> 0
-            when 'field_mappings' then public.field_mappings_problems(d.value -> 1)
-            else public.sync_schedule_problems(d.value -> 1)
+            when 'field_mappings' then public.field_mappings_problems((d.value -> 1)::json)
+            else public.sync_schedule_problems((d.value -> 1)::json)
         end
     ),
     pg_catalog.octet_length((d.value -> 1)::text)

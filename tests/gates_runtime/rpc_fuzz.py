@@ -25,7 +25,10 @@ and is rolled back, so all cases see the same world. A case passes when:
 * a successful result shown to anyone but service_role holds no credential;
 * a NUL byte in text never reaches the server: psycopg refuses it client-side
   and the transaction is not in an error state. The same NUL sent as bytea and
-  converted in SQL must fail with 22021 before the function runs.
+  converted in SQL must fail with 22021 before the function runs;
+* the call stays within the time and memory budget (rpc_budget.py): every call's
+  wall time and peak backend memory are recorded, and one over budget is
+  measured again on fresh connections before it counts.
 """
 
 from __future__ import annotations
@@ -33,11 +36,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import time
 import tomllib
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +53,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
 from psycopg import pq
+from rpc_budget import Budget, HighWaterMark, Measurement, describe, measure_fresh
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1 << 20
@@ -64,8 +69,8 @@ DOCUMENTED: dict[str, set[str]] = {
     "revoke_credential": {"42501", "P0002"},
     "get_integration_vault_secret_id": {"42501"},
     "list_dangling_credential_references": {"42501"},
-    "field_mappings_problems": {"42501"},
-    "sync_schedule_problems": {"42501"},
+    "field_mappings_problems": {"42501", "22P05"},
+    "sync_schedule_problems": {"42501", "22P05"},
     "repair_integration_configs": {"42501"},
     "emergency_revoke_credentials": {"42501", "P0002", "22023"},
 }
@@ -75,6 +80,7 @@ DEFAULT_DOCUMENTED = {"42501"}
 # 400 or 404). Accepted only when the error context names no function. docs/runtime-gates.md lists them.
 INPUT_SQLSTATES = {
     "22P02": "invalid_text_representation: not a uuid, boolean, integer, enum, array or JSON",
+    "54001": "statement_too_complex: JSON nested deeper than the parser's stack allows (about 14,500 levels)",
     "22P05": "untranslatable_character: \\u0000 in JSON that becomes jsonb",
     "22021": "character_not_in_repertoire: a NUL byte converted from bytea to text",
     "22003": "numeric_value_out_of_range: an integer argument out of range",
@@ -515,6 +521,7 @@ class Report:
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (signature, outcome) -> count
     kinds: Counter[tuple[str, str]] = field(default_factory=Counter)  # (signature, kind of input) -> count
     findings: list[Finding] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget)  # time and memory of every call
 
     def per_function(self) -> Counter[str]:
         totals: Counter[str] = Counter()
@@ -534,9 +541,15 @@ AS_POSTGRES = "select pg_catalog.set_config('role', 'none', true)"
 class Fuzzer:
     """Runs cases on one connection, inside one transaction that is rolled back at the end."""
 
-    def __init__(self, conn: psycopg.Connection, world: World) -> None:
+    def __init__(self, conn: psycopg.Connection, world: World, url: str | None = None) -> None:
         self.conn = conn
         self.world = world
+        self.url = url  # for measuring a call over budget again on fresh connections
+        self.budget = Budget()
+        self.high_water = HighWaterMark(conn)
+        self.cost: tuple[float, int] = (0.0, 0)
+        # Verdicts of fresh measurements, by case, so Hypothesis sees the same answer when it runs a case again.
+        self.verdicts: dict[tuple[str, str, str], Measurement] = {}
         conn.execute("select pg_catalog.set_config('statement_timeout', '10s', true)")
         self.checksum_query = checksum_sql(tables(conn))
         self.baseline: dict[str, str] = dict(conn.execute(self.checksum_query).fetchall())  # type: ignore[arg-type]
@@ -567,7 +580,7 @@ class Fuzzer:
         inside = True
         try:
             try:
-                rows = conn.execute(query, params).fetchall()  # type: ignore[arg-type]
+                rows = self.timed_call(query, params)
             except psycopg.Error as exc:
                 if exc.sqlstate is None and case.nul_in_text and isinstance(exc, psycopg.DataError):
                     # Refused by psycopg while encoding the parameters: nothing was sent.
@@ -580,6 +593,11 @@ class Fuzzer:
                 changed = self.changed(f"{LEAVE_SAVEPOINT}; {self.checksum_query}")
                 inside = False
                 self.check_error(rpc, case, exc)
+                # Refused while converting the arguments: PostgreSQL's time (a 1 MB value is echoed in the
+                # error), before any project code. Its memory still counts.
+                context = exc.diag.context or ""
+                converting = exc.sqlstate in INPUT_SQLSTATES and "function" not in context
+                self.check_cost(rpc, actor, case, exc.sqlstate, timed=not converting)
                 if changed:
                     raise Problem(f"failed with {exc.sqlstate} but tables changed: {changed}") from exc
                 return exc.sqlstate
@@ -587,6 +605,7 @@ class Fuzzer:
                 raise Problem("a NUL byte in text reached the server")
             changed = self.changed(f"{AS_POSTGRES}; {self.checksum_query}; {LEAVE_SAVEPOINT}")
             inside = False
+            self.check_cost(rpc, actor, case, "ok")
             if changed and rpc.volatility != "v":
                 raise Problem(f"{'stable' if rpc.volatility == 's' else 'immutable'} function changed {changed}")
             if changed and actor not in WRITERS.get(rpc.name, DEFAULT_WRITERS):
@@ -602,6 +621,31 @@ class Fuzzer:
         finally:
             if inside and not conn.broken:
                 conn.execute(LEAVE_SAVEPOINT)  # type: ignore[arg-type]
+
+    def timed_call(self, query: str, params: list[Any]) -> list[Any]:
+        """The call, with its wall time and peak memory beyond the backend's resident set left in self.cost."""
+        baseline = self.high_water.start()
+        start = time.perf_counter()
+        try:
+            return self.conn.execute(query, params).fetchall()  # type: ignore[arg-type]
+        finally:
+            self.cost = (time.perf_counter() - start, self.high_water.since(baseline))
+
+    def check_cost(self, rpc: Rpc, actor: str, case: Case, outcome: str, timed: bool = True) -> None:
+        """Record the last call's cost; over budget, measure it again on fresh connections, which decide."""
+        shape = ", ".join(f"{name}={describe(v.param) if v.has_param else 'null'}" for name, v in case.all_values())
+        seconds, memory = self.cost
+        measurement = Measurement(rpc.signature, actor, shape, seconds if timed else 0.0, memory, outcome)
+        if measurement.over and self.url is not None:
+            query, params = case.sql(rpc)
+            key = (rpc.signature, actor, repr((query, params)))
+            if key not in self.verdicts:
+                fresh = measure_fresh(self.url, rpc.signature, actor, shape, query, params)
+                self.verdicts[key] = fresh if timed else replace(fresh, seconds=0.0)
+            measurement = self.verdicts[key]
+        self.budget.add(measurement)
+        if measurement.over:
+            raise Problem(f"over budget: {'; '.join(measurement.over)} ({shape})")
 
     def check_error(self, rpc: Rpc, case: Case, exc: psycopg.Error) -> None:
         code = exc.sqlstate or "?????"
@@ -670,7 +714,8 @@ def fuzz_all(
     report = Report()
     with psycopg.connect(url) as conn:
         rpcs = [rpc for rpc in discover(conn, exposed_schemas()) if only is None or only(rpc)]
-        fuzzer = Fuzzer(conn, world)
+        fuzzer = Fuzzer(conn, world, url)
+        report.budget = fuzzer.budget
         for rpc in rpcs:
             for actor in actors or list(ACTORS):
                 fuzzer.fuzz(rpc, actor, examples, report, seed, shrink)

@@ -35,7 +35,7 @@ BAD_SCHEDULE = {"version": 1, "mode": "interval", "interval_minutes": 1, "timezo
 
 def problems(url: str, function: str, document: dict[str, Any]) -> list[str]:
     with psycopg.connect(url) as conn:
-        row = conn.execute(f"select public.{function}(%s::jsonb)", [json.dumps(document)]).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(f"select public.{function}(%s::json)", [json.dumps(document)]).fetchone()  # type: ignore[arg-type]
     assert row is not None
     return list(row[0])
 
