@@ -1,4 +1,4 @@
--- Issue 10, part 2: membership invariants. Amends 20261127100200 (organizations
+-- Membership invariants. Amends 20261127100200 (organizations
 -- and members): an organization keeps at least one admin, and members may
 -- leave. Demoting, deleting or moving away the last admin fails with SQLSTATE
 -- OM001 for every caller, service_role included. Two exceptions, both for

@@ -1,4 +1,4 @@
--- Issue 10, part 3: input hygiene for the human-readable text columns,
+-- Input hygiene for the human-readable text columns,
 -- organizations.name, organization_integrations.provider and display_name
 -- (20261127100200, 20261127100300). Their checks limited only the trimmed
 -- length, so 100 MB of spaces around "Acme" was accepted, and they accepted

@@ -1,4 +1,4 @@
--- Issue 10, part 3: repairs the existing rows that break the text constraints
+-- Repairs the existing rows that break the text constraints
 -- added NOT VALID in 20261129130100, then validates them. No row is deleted.
 --
 -- The repair, only of values that violate a new constraint:

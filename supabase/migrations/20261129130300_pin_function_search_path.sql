@@ -1,4 +1,4 @@
--- Issue 10, part 4: temporary objects shadow types. With `search_path = ''`
+-- Temporary objects shadow types. With `search_path = ''`
 -- PostgreSQL still looks up relation and type names in pg_temp first, so a
 -- caller who runs `create temp table text (x int)` makes `text`, `uuid` or
 -- `jsonb` in these bodies resolve to their temporary table's row type, and

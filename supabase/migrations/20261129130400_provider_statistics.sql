@@ -1,4 +1,4 @@
--- Issue 10, part 4: planner statistics leak counts across organizations.
+-- Planner statistics leak counts across organizations.
 -- Equality is leakproof, so an admin's EXPLAIN (or PostgREST's
 -- `Prefer: count=planned`) on organization_integrations estimated
 -- `provider = 'x'` from every organization's rows: how many integrations, in

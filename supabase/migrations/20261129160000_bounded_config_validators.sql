@@ -1,4 +1,4 @@
--- Issue 10, part 1: bounded time and memory in the config validators. Amends
+-- Bounded time and memory in the config validators. Amends
 -- 20261127200200 (create or replace of the four private validators).
 -- They measured the 64 KiB size rule as octet_length(p_document::text) before
 -- looking at anything else. jsonb keeps a number's value, not its spelling, so

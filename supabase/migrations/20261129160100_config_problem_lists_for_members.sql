@@ -1,4 +1,4 @@
--- Issue 10, part 1: the client problem lists take json, not jsonb, and are for
+-- The client problem lists take json, not jsonb, and are for
 -- members of an organization only. Replaces the public wrappers of
 -- 20261127200200 (same names, same argument name p_document).
 -- * json, because PostgreSQL converts an RPC's arguments before the function

@@ -1,4 +1,4 @@
--- Proves issue 10 part 2 (membership invariants): an organization keeps at
+-- Proves the membership invariants: an organization keeps at
 -- least one admin (demoting, removing, leaving or moving away the last one
 -- fails with OM001, for admins and service_role alike); members, coordinators
 -- included, can leave; deleting the organization, or the last admin's auth

@@ -1,4 +1,4 @@
--- Proves issue 10 part 3 (input hygiene) for organizations.name and
+-- Proves input hygiene for organizations.name and
 -- organization_integrations.provider and display_name: lengths count the
 -- untrimmed value (a short name padded with megabytes of spaces is refused),
 -- control characters, line separators and bidi overrides are refused with

@@ -1,4 +1,4 @@
--- Proves issue 10 part 4 (planner statistics): an admin's EXPLAIN, and so
+-- Proves that planner statistics no longer leak counts: an admin's EXPLAIN, and so
 -- PostgREST's `Prefer: count=planned`, no longer tells how many integrations
 -- in other organizations use a provider; ANALYZE gathers nothing on provider.
 -- organization_id keeps its statistics (the documented residual leak).

@@ -1,7 +1,7 @@
 -- Proves that hostile configuration documents get a short problem list (or 23514 on a write)
 -- instead of being printed in full: 66 KB of 1e131071, zeros with 16,383 decimals, 12,000 levels
 -- of nesting, 1 MiB of text; that ordinary documents keep their lists; and that only members
--- and service_role may call the public problem lists (issue 10, part 1; 20261129160000/160100).
+-- and service_role may call the public problem lists (20261129160000/160100).
 -- The 2 s statement timeout only bounds the run on a database without the fix.
 
 begin;

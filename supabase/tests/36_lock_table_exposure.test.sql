@@ -1,4 +1,4 @@
--- Pins issue 10 part 4 (LOCK TABLE), as documented in
+-- Pins who may LOCK TABLE, as documented in
 -- docs/decisions/hardening.md: the table-wide DELETE grants let
 -- authenticated take ACCESS EXCLUSIVE on organization_members and
 -- organization_integrations (accepted: no API path sends LOCK); every other

@@ -1,4 +1,4 @@
--- Proves issue 10 part 4 (temporary objects shadow types): an admin whose
+-- Proves that temporary objects no longer shadow types: an admin whose
 -- session holds temporary tables named text and jsonb can still store,
 -- read, rotate and revoke credentials, read through RLS and change
 -- memberships, and service_role can still retrieve. With `search_path = ''`

@@ -1,4 +1,4 @@
-"""Issue 10, part 3: upgrading a database whose text columns hold values the new constraints refuse.
+"""Upgrading a database whose text columns hold values the new constraints refuse.
 
 Rows written under the old checks (trimmed length only, any character) are repaired by
 20261129130200 before it validates the constraints added NOT VALID by 20261129130100: surrounding

@@ -1,4 +1,4 @@
-"""Issue 10, part 2: the last-admin rule holds under concurrency, with two real connections.
+"""The last-admin rule holds under concurrency, with two real connections.
 
 Org X has exactly two admins, A and B. In each case two transactions, on two connections, each take away
 one admin at the same time: A demotes B while B demotes A, or both leave. Each statement alone is allowed

@@ -1,4 +1,4 @@
-"""Issue 10, part 4: upgrading a database that already has provider statistics drops them.
+"""Upgrading a database that already has provider statistics drops them.
 
 `set statistics 0` alone keeps what ANALYZE gathered before; 20261129130400 also re-declares the
 column's type, which drops them without rewriting the table or losing a constraint.
