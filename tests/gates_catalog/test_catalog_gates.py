@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from gate_helpers import TESTS, admin_url, failing_ids, install_test_helpers, project_with, run_gate_file
+from gate_helpers import TESTS, failing_ids, run_gate_file
 
-from harness.reset import apply_builtin, install_pgtap
+from support.migrations import apply_extra, install_test_helpers
 
 BAD_MIGRATION = "29991231000000_deliberately_bad.sql"
 GATE_FILES = (
@@ -361,9 +360,8 @@ def test_bad_migration_fails_its_gate(
 ) -> None:
     url = gates_db()
     case = request.node.callspec.id
-    project = project_with(tmp_path, {BAD_MIGRATION: f"-- deliberately bad: {case}\n{sql}\n"})
-    applied = apply_builtin(url, project, seed=False)
-    assert [p.name for p in applied] == [BAD_MIGRATION]
+    applied = apply_extra(url, tmp_path, {BAD_MIGRATION: f"-- deliberately bad: {case}\n{sql}\n"})
+    assert applied == [BAD_MIGRATION]
 
     result = run_gate_file(url, gate_file(prefix))
 
@@ -377,10 +375,10 @@ def test_bad_migration_fails_its_gate(
 
 
 @pytest.mark.parametrize("name", GATE_FILES)
-def test_a_project_without_objects_fails_the_coverage_guard(cluster, platform_db, name: str) -> None:
+def test_a_project_without_objects_fails_the_coverage_guard(databases, platform_db, name: str) -> None:
     """The -00 assertion stops a gate from passing vacuously when its schema filter matches nothing."""
     url = platform_db()
-    install_pgtap(admin_url(cluster, urlsplit(url).path.lstrip("/")))
+    databases.install_pgtap(url)
     install_test_helpers(url)
     result = run_gate_file(url, name)
     assert result.error is None, result.error
