@@ -168,8 +168,8 @@ where
 order by 1
 """
 
-# Everything a test could change in the schema, reduced to one hash: objects, definitions, privileges,
-# constraint validation, extensions and recorded migrations. Rows are not in it.
+# Everything a test could change in the schema, one line per item: objects, definitions, privileges,
+# constraint validation, extensions. Rows are not in it.
 _SCHEMA_FINGERPRINT = """
 with user_namespaces as (
     select n.oid, n.nspname from pg_catalog.pg_namespace as n
@@ -179,7 +179,7 @@ items as (
     select 'n ' || n.nspname || ' ' || pg_catalog.pg_get_userbyid(s.nspowner) || ' ' || coalesce(s.nspacl::text, '')
     from user_namespaces as n join pg_catalog.pg_namespace as s on s.oid = n.oid
     union all
-    select 'c ' || c.oid::pg_catalog.regclass::text || ' ' || c.relkind || ' ' || c.relrowsecurity::text || ' '
+    select 'c ' || c.oid::pg_catalog.regclass::text || ' ' || c.relkind::text || ' ' || c.relrowsecurity::text || ' '
         || coalesce(c.relacl::text, '')
     from pg_catalog.pg_class as c where c.relnamespace in (select oid from user_namespaces)
     union all
@@ -190,16 +190,16 @@ items as (
     where c.relnamespace in (select oid from user_namespaces) and a.attnum > 0 and not a.attisdropped
     union all
     select 'f ' || p.oid::pg_catalog.regprocedure::text || ' ' || pg_catalog.md5(p.prosrc) || ' '
-        || p.prosecdef::text || ' ' || p.provolatile || ' ' || coalesce(p.proconfig::text, '') || ' '
+        || p.prosecdef::text || ' ' || p.provolatile::text || ' ' || coalesce(p.proconfig::text, '') || ' '
         || coalesce(p.proacl::text, '')
     from pg_catalog.pg_proc as p where p.pronamespace in (select oid from user_namespaces)
     union all
-    select 'p ' || p.polrelid::pg_catalog.regclass::text || ' ' || p.polname || ' ' || p.polcmd || ' '
+    select 'p ' || p.polrelid::pg_catalog.regclass::text || ' ' || p.polname || ' ' || p.polcmd::text || ' '
         || p.polroles::text || ' ' || coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '
         || coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')
     from pg_catalog.pg_policy as p
     union all
-    select 't ' || t.tgrelid::pg_catalog.regclass::text || ' ' || t.tgname || ' ' || t.tgenabled || ' '
+    select 't ' || t.tgrelid::pg_catalog.regclass::text || ' ' || t.tgname || ' ' || t.tgenabled::text || ' '
         || t.tgfoid::pg_catalog.regprocedure::text
     from pg_catalog.pg_trigger as t where not t.tgisinternal
     union all
@@ -211,15 +211,29 @@ items as (
     from pg_catalog.pg_extension as e
     union all
     select 'd ' || d.defaclrole::pg_catalog.regrole::text || ' ' || d.defaclnamespace::text || ' '
-        || d.defaclobjtype || ' ' || coalesce(d.defaclacl::text, '')
+        || d.defaclobjtype::text || ' ' || coalesce(d.defaclacl::text, '')
     from pg_catalog.pg_default_acl as d
 )
-select pg_catalog.md5(pg_catalog.string_agg(i.item, E'\\n' order by i.item)) from items as i (item)
+select i.item from items as i (item)
 """
 
-_RECORDED = (
-    "select pg_catalog.string_agg(m.version, ',' order by m.version) from supabase_migrations.schema_migrations as m"
-)
+# Privileges on the schemas a reset keeps, as (schema, grantee, privilege); "public" is the PUBLIC pseudo-role.
+_SCHEMA_PRIVILEGES = """
+select
+    pg_catalog.quote_ident(n.nspname),
+    case when a.grantee = 0 then 'public' else pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) end,
+    a.privilege_type
+from pg_catalog.pg_namespace as n
+cross join lateral pg_catalog.aclexplode(n.nspacl) as a
+where n.nspname in ('public', 'extensions') and a.grantee <> n.nspowner
+"""
+
+# What a reset leaves in public: standalone sequences (the only relations it does not drop there).
+_PUBLIC_RELATIONS = """
+select c.oid::pg_catalog.regclass::text
+from pg_catalog.pg_class as c
+where c.relnamespace = 'public'::pg_catalog.regnamespace and c.relkind = 'S'
+"""
 
 
 def cli_reset(url: str, project: Path) -> None:
@@ -251,10 +265,16 @@ class RemoteDatabases:
     """One given database (``pytest --db-url``), brought back to the state each test asks for.
 
     Every ``make`` returns the same URL, so a test can hold one database at a time: asking for a second
-    resets the first. The catalog fingerprint taken after each preparation tells whether the previous test
-    changed the schema (a bad migration, a rollback, a sabotaged function, a dropped check): then the next
-    test gets a real CLI reset; otherwise the rows the previous test wrote are removed, which is much
-    faster than a reset on a remote database.
+    resets the first. A catalog fingerprint, taken when a state is first prepared, tells whether the previous
+    test changed the schema (a bad migration, a rollback, a sabotaged function, a dropped check): then the
+    next test gets a real CLI reset; otherwise only the rows the previous test wrote are removed, which is
+    much faster than a reset on a remote database.
+
+    ``supabase db reset --db-url`` drops the project's schemas and objects but keeps three things a test
+    can change: rows of ``auth.users`` and ``vault.secrets``, privileges on the schemas it keeps (``public``),
+    and standalone sequences in ``public``. Those are put back as they were at the session's first reset
+    (where the Vault secrets of the integrations the reset dropped, ``integration_credential:*``, are
+    deleted); if anything else still differs from that first state, the run stops with the difference.
     """
 
     remote = True
@@ -262,8 +282,10 @@ class RemoteDatabases:
     def __init__(self, url: str) -> None:
         self.url = url
         self._kind: Kind | None = None
-        self._fingerprint = ""
-        self._kept: dict[str, list[str]] = {}  # auth.users and vault.secrets ids present after the reset
+        self._pristine: dict[Kind, set[str]] = {}  # the schema fingerprint of each state, when first prepared
+        self._kept: dict[str, list[str]] = {}  # auth.users and vault.secrets ids present at the first reset
+        self._schema_privileges: set[tuple[str, str, str]] = set()  # (schema, grantee, privilege) at the first reset
+        self._public_relations: dict[Kind, set[str]] = {}
         self._filled: dict[str, str] = {}  # project tables that had rows after the reset -> md5 of their rows
         self._empty = _empty_project()
         self.resets = 0
@@ -293,17 +315,36 @@ class RemoteDatabases:
                 conn.rollback()
 
     def _prepare(self, kind: Kind) -> None:
+        self._kind = None
         cli_reset(self.url, self._empty if kind == "platform" else ROOT)
         self.resets += 1
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            if not self._kept:
+                # The reset dropped every integration: their credentials (from the seed, or an earlier run) are
+                # orphans now, and would collide with the names the tests' integrations store theirs under.
+                conn.execute("delete from vault.secrets where name like 'integration\\_credential:%'")
+                self._kept = {
+                    table: [row[0] for row in conn.execute(f"select t.id::text from {table} as t")]  # type: ignore[arg-type]
+                    for table in ("auth.users", "vault.secrets")
+                }
+                self._schema_privileges = set(conn.execute(_SCHEMA_PRIVILEGES).fetchall())
+            self._delete_new_users_and_secrets(conn)
+            self._restore_schema_privileges(conn)
+            public = {row[0] for row in conn.execute(_PUBLIC_RELATIONS)}
+            for name in public - self._public_relations.setdefault(kind, public):
+                conn.execute(f"drop sequence if exists {name} cascade")  # type: ignore[arg-type]
         if kind == "gates":
             self.install_pgtap(self.url)
             install_test_helpers(self.url)
         with psycopg.connect(self.url, autocommit=True) as conn:
-            self._fingerprint = self._schema(conn)
-            self._kept = {
-                table: [row[0] for row in conn.execute(f"select t.id::text from {table} as t")]  # type: ignore[arg-type]
-                for table in ("auth.users", "vault.secrets")
-            }
+            schema = self._schema(conn)
+            pristine = self._pristine.setdefault(kind, schema)
+            if schema != pristine:
+                lines = sorted(schema ^ pristine)[:20]
+                raise HarnessError(
+                    f"after `supabase db reset`, the {kind} state differs from the session's first one:\n"
+                    + "\n".join(("+ " if line in schema else "- ") + line for line in lines)
+                )
             self._filled = {}
             for (table,) in conn.execute(_PROJECT_TABLES).fetchall():
                 digest = self._digest(conn, table)
@@ -313,25 +354,40 @@ class RemoteDatabases:
 
     def _clean_up(self) -> bool:
         """Remove the rows the previous test wrote; False if the schema changed and a reset is needed."""
+        assert self._kind is not None
         with psycopg.connect(self.url, autocommit=True) as conn:
-            if self._schema(conn) != self._fingerprint:
+            if self._schema(conn) != self._pristine[self._kind]:
                 return False
-            tables = [row[0] for row in conn.execute(_PROJECT_TABLES)]
             if any(self._digest(conn, table) != digest for table, digest in self._filled.items()):
                 return False
-            emptied = [table for table in tables if table not in self._filled]
+            emptied = [row[0] for row in conn.execute(_PROJECT_TABLES) if row[0] not in self._filled]
             with conn.transaction():
                 if emptied:
                     conn.execute(f"truncate table {', '.join(emptied)} restart identity cascade")  # type: ignore[arg-type]
-                for table, kept in self._kept.items():
-                    conn.execute(f"delete from {table} where not (id::text = any(%s))", [kept])  # type: ignore[arg-type]
+                self._delete_new_users_and_secrets(conn)
         return True
 
+    def _delete_new_users_and_secrets(self, conn: psycopg.Connection) -> None:
+        for table, kept in self._kept.items():
+            conn.execute(f"delete from {table} where not (id::text = any(%s))", [kept])  # type: ignore[arg-type]
+
+    def _restore_schema_privileges(self, conn: psycopg.Connection) -> None:
+        now = set(conn.execute(_SCHEMA_PRIVILEGES).fetchall())
+        schemas = {schema for schema, _, _ in self._schema_privileges}
+        for schema, grantee, privilege in now - self._schema_privileges:
+            if schema in schemas:
+                conn.execute(f"revoke {privilege} on schema {schema} from {grantee}")  # type: ignore[arg-type]
+        for schema, grantee, privilege in self._schema_privileges - now:
+            conn.execute(f"grant {privilege} on schema {schema} to {grantee}")  # type: ignore[arg-type]
+
     @staticmethod
-    def _schema(conn: psycopg.Connection) -> str:
-        row = conn.execute(_SCHEMA_FINGERPRINT).fetchone()
-        recorded = conn.execute(_RECORDED).fetchone() if _has_migrations_table(conn) else None
-        return f"{row[0] if row else ''}/{recorded[0] if recorded else ''}"
+    def _schema(conn: psycopg.Connection) -> set[str]:
+        items = {row[0] for row in conn.execute(_SCHEMA_FINGERPRINT)}
+        if _has_migrations_table(conn):
+            items |= {
+                f"m {row[0]}" for row in conn.execute("select version from supabase_migrations.schema_migrations")
+            }
+        return items
 
     @staticmethod
     def _digest(conn: psycopg.Connection, table: str) -> str | None:
