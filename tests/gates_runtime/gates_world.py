@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import psycopg
 
 from org_integrations.identity import Identity
-from support.identity import act_as
+from support.identity import act_as as act_as_identity
 from support.users import create_user
 
 ORG_A = "00000606-0000-4000-8000-00000000000a"
@@ -67,6 +67,11 @@ class World:
         }
 
 
+def act_as(conn: psycopg.Connection, actor: str | Identity) -> None:
+    """``support.identity.act_as`` that also takes an ACTORS name: kept for callers written against it."""
+    act_as_identity(conn, ACTORS[actor] if isinstance(actor, str) else actor)
+
+
 def random_credential() -> str:
     return f"sk_live_{secrets.token_urlsafe(30)}"
 
@@ -93,7 +98,7 @@ def build_world(url: str) -> World:
         conn.commit()
 
         with conn.transaction():
-            act_as(conn, ACTORS["service_role"])
+            act_as_identity(conn, ACTORS["service_role"])
             for integration_id, (_, _, _, credential) in INTEGRATIONS.items():
                 if credential == "linked":
                     plaintext = random_credential()
