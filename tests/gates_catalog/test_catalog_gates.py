@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from gate_helpers import TESTS, failing_ids, run_gate_file
 
+from support.databases import new_tables_granted_to_anon
 from support.migrations import apply_extra, install_test_helpers
 
 BAD_MIGRATION = "29991231000000_deliberately_bad.sql"
@@ -342,6 +343,10 @@ CASES = [
 ]
 
 
+# Cases whose bad migration is bad only under legacy default privileges (PGTAP_DEFAULT_PRIVILEGES, or --db-url).
+LEGACY_ONLY = {"table_in_public_without_revoke"}
+
+
 def gate_file(prefix: str) -> str:
     [name] = [f for f in GATE_FILES if f.startswith(prefix)]
     return name
@@ -360,6 +365,8 @@ def test_bad_migration_fails_its_gate(
 ) -> None:
     url = gates_db()
     case = request.node.callspec.id
+    if case in LEGACY_ONLY and not new_tables_granted_to_anon(url):
+        pytest.skip("only legacy default privileges grant anon anything on a new table")
     applied = apply_extra(url, tmp_path, {BAD_MIGRATION: f"-- deliberately bad: {case}\n{sql}\n"})
     assert applied == [BAD_MIGRATION]
 

@@ -42,6 +42,19 @@ def dbname_of(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
 
 
+def new_tables_granted_to_anon(url: str) -> bool:
+    """Whether the database has legacy default privileges: postgres's new tables in public granted to anon."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select exists (select 1 from pg_catalog.pg_default_acl as d "
+            "cross join lateral pg_catalog.aclexplode(d.defaclacl) as a "
+            "where d.defaclrole = 'postgres'::pg_catalog.regrole and d.defaclobjtype = 'r' "
+            "and d.defaclnamespace in (0, 'public'::pg_catalog.regnamespace) "
+            "and a.grantee = 'anon'::pg_catalog.regrole)"
+        ).fetchone()
+    return bool(row and row[0])
+
+
 # Local: one embedded cluster per session ------------------------------------------------------------
 
 
