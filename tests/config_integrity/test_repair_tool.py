@@ -22,7 +22,7 @@ from org_integrations.config_models import DEFAULT_FIELD_MAPPINGS, DEFAULT_SYNC_
 from org_integrations.identity import Identity
 from repair_integration_configs import main, repair
 from support.identity import act_as
-from support.users import create_user
+from support.users import add_member, create_org, create_user
 
 ORG_A = uuid.UUID("000000c1-0000-4000-8000-00000000000a")
 ORG_B = uuid.UUID("000000c1-0000-4000-8000-00000000000b")
@@ -59,15 +59,10 @@ def plant(url: str) -> None:
     with psycopg.connect(url) as conn:
         for user_id, email in ((ADMIN_A, "admin-a@config.test"), (COORDINATOR_A, "coord-a@config.test")):
             create_user(conn, user_id, email)
-        conn.execute(
-            "insert into public.organizations (id, name) values (%s, 'Config A'), (%s, 'Config B'), (%s, 'Config C')",
-            [ORG_A, ORG_B, ORG_C],
-        )
-        conn.execute(
-            "insert into public.organization_members (organization_id, user_id, role) "
-            "values (%s, %s, 'admin'), (%s, %s, 'coordinator')",
-            [ORG_A, ADMIN_A, ORG_A, COORDINATOR_A],
-        )
+        for org_id, name in ((ORG_A, "Config A"), (ORG_B, "Config B"), (ORG_C, "Config C")):
+            create_org(conn, org_id, name)
+        add_member(conn, ORG_A, ADMIN_A, "admin")
+        add_member(conn, ORG_A, COORDINATOR_A, "coordinator")
         for integration_id, org, _, _, _ in ROWS:
             conn.execute(
                 "insert into public.organization_integrations (id, organization_id, provider) values (%s, %s, 'crm')",

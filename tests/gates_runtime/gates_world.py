@@ -17,7 +17,7 @@ import psycopg
 
 from org_integrations.identity import Identity
 from support.identity import act_as as act_as_identity
-from support.users import create_user
+from support.users import add_member, create_org, create_user
 
 ORG_A = "00000606-0000-4000-8000-00000000000a"
 ORG_B = "00000606-0000-4000-8000-00000000000b"
@@ -83,12 +83,14 @@ def build_world(url: str) -> World:
         for user_id in (ADMIN_A, COORDINATOR_A, ADMIN_B, ADMIN_C, OUTSIDER):
             create_user(conn, user_id, f"user-{user_id[-2:]}@gates.test")
         for org_id, name in ((ORG_A, "Gate org A"), (ORG_B, "Gate org B"), (ORG_C, "Gate org C")):
-            conn.execute("insert into public.organizations (id, name) values (%s, %s)", [org_id, name])
-        conn.execute(
-            "insert into public.organization_members (organization_id, user_id, role) values "
-            "(%s, %s, 'admin'), (%s, %s, 'coordinator'), (%s, %s, 'admin'), (%s, %s, 'admin')",
-            [ORG_A, ADMIN_A, ORG_A, COORDINATOR_A, ORG_B, ADMIN_B, ORG_C, ADMIN_C],
-        )
+            create_org(conn, org_id, name)
+        for org_id, user_id, role in (
+            (ORG_A, ADMIN_A, "admin"),
+            (ORG_A, COORDINATOR_A, "coordinator"),
+            (ORG_B, ADMIN_B, "admin"),
+            (ORG_C, ADMIN_C, "admin"),
+        ):
+            add_member(conn, org_id, user_id, role)
         for integration_id, (org_id, provider, _, _) in INTEGRATIONS.items():
             conn.execute(
                 "insert into public.organization_integrations (id, organization_id, provider, display_name) "

@@ -16,7 +16,7 @@ import psycopg
 
 from org_integrations.identity import Identity
 from support.paths import ROOT
-from support.users import create_user
+from support.users import add_member, create_org, create_user
 
 __all__ = ["ROOT"]
 
@@ -59,15 +59,11 @@ def build_world(url: str) -> World:
     with psycopg.connect(url, autocommit=True) as conn:
         for user_id, email, _, _ in USERS.values():
             create_user(conn, user_id, email)
-        conn.execute(
-            "insert into public.organizations (id, name) values (%s, 'Repo org A'), (%s, 'Repo org B')", [ORG_A, ORG_B]
-        )
+        create_org(conn, ORG_A, "Repo org A")
+        create_org(conn, ORG_B, "Repo org B")
         for user_id, _, org, role in USERS.values():
             if org is not None:
-                conn.execute(
-                    "insert into public.organization_members (organization_id, user_id, role) values (%s, %s, %s)",
-                    [org, user_id, role],
-                )
+                add_member(conn, org, user_id, role)
         conn.execute(
             "insert into public.organization_integrations (id, organization_id, provider, display_name) values "
             "(%s, %s, 'salesforce', 'Sales CRM'), (%s, %s, 'hubspot', null), (%s, %s, 'salesforce', 'Globex CRM')",

@@ -35,7 +35,9 @@ Helpers (plain functions):
 
 * ``support.identity.act_as(conn, identity)``: act as an ``org_integrations.identity.Identity`` until the
   end of the transaction, exactly as PostgREST and the repository do (``Identity.apply``).
-* ``support.users.create_user(conn, user_id, email=None)``: one confirmed user in ``auth.users``.
+* ``support.users.create_user(conn, user_id, email=None)``: one confirmed user in ``auth.users``;
+  ``create_org(conn, org_id, name)`` and ``add_member(conn, org_id, user_id, role)``.
+* ``support.databases.new_tables_granted_to_anon(url)``: whether the database has legacy default privileges.
 * ``support.migrations``: ``migrate(url, upto=None)`` (migration up, no seed; returns versions),
   ``project_with(dir, {name: sql})``, ``apply_extra(url, dir, {name: sql})``, ``run_script(url, path)``,
   ``install_test_helpers(url)``, ``schema_dump(url)``, ``version_of(path)``.

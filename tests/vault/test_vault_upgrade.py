@@ -12,7 +12,7 @@ from vault_db import GROUP_FIRST, group_versions, migrate_up, version_before
 from org_integrations.identity import Identity
 from support.identity import act_as
 from support.migrations import migrate
-from support.users import create_user
+from support.users import add_member, create_org, create_user
 
 ORG_A = "0000a1a1-0000-4000-8000-00000000000a"
 ORG_B = "0000a1a1-0000-4000-8000-00000000000b"
@@ -42,12 +42,9 @@ def insert_realistic_rows(conn: psycopg.Connection) -> None:
     for user_id, email in ((ADMIN_A, "admin@a.example"), (ADMIN_B, "admin@b.example")):
         create_user(conn, user_id, email)
     for org_id, name in ((ORG_A, "Acme Logistics"), (ORG_B, "Globex Freight"), (ORG_C, "Initech")):
-        conn.execute("insert into public.organizations (id, name) values (%s, %s)", [org_id, name])
-    conn.execute(
-        "insert into public.organization_members (organization_id, user_id, role) values "
-        "(%s, %s, 'admin'), (%s, %s, 'admin')",
-        [ORG_A, ADMIN_A, ORG_B, ADMIN_B],
-    )
+        create_org(conn, org_id, name)
+    add_member(conn, ORG_A, ADMIN_A, "admin")
+    add_member(conn, ORG_B, ADMIN_B, "admin")
     for integration_id, org_id, provider, display_name, status in INTEGRATIONS:
         # Backdated, so that a change of updated_at by the upgrade would show.
         conn.execute(
