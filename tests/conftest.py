@@ -62,8 +62,11 @@ def databases(request: pytest.FixtureRequest) -> Iterator[Databases]:
     url = request.config.getoption("--db-url")
     if url:
         remote = RemoteDatabases(url)
-        yield remote
-        request.config.stash[_RESETS] = remote.resets
+        try:
+            yield remote
+        finally:
+            request.config.stash[_RESETS] = remote.resets
+            remote.close()
         return
     cluster = start_session_cluster()
     try:

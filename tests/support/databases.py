@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -313,6 +314,9 @@ class RemoteDatabases:
 
     def drop(self, url: str) -> None:
         """Nothing to drop: the next test's ``make`` cleans up."""
+
+    def close(self) -> None:
+        shutil.rmtree(self._empty, ignore_errors=True)
 
     def install_pgtap(self, url: str) -> None:
         install_pgtap(url)  # as postgres: Supabase lets it create pgTAP
