@@ -17,6 +17,8 @@ import pytest
 from harness.reset import apply_builtin, reset_with_cli
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every test here runs the harness, which starts clusters of its own, or uses the session cluster itself.
+pytestmark = pytest.mark.local_cluster
 
 
 def tap_file(*assertions: str) -> str:

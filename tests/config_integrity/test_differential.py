@@ -19,7 +19,6 @@ import json
 import os
 from collections import Counter
 
-import config_documents as docs
 import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +26,7 @@ from hypothesis import strategies as st
 
 from org_integrations import config_models
 from org_integrations.config_models import MAX_DOCUMENT_BYTES
+from support import config_documents as docs
 
 MIN_DOCUMENTS = 2000
 BATCH = 80
@@ -67,7 +67,7 @@ def check_batch(conn: psycopg.Connection, batch: list[tuple[str, object]], seen:
         seen[f"{column} {'accepted' if db_valid else 'rejected'}"] += 1
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def conn(db_url: str):
     with psycopg.connect(db_url, autocommit=True) as connection:
         yield connection

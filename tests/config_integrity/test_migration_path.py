@@ -9,10 +9,10 @@ notification per organization; valid rows are untouched; nothing is deleted.
 from __future__ import annotations
 
 import psycopg
-from config_db import migrate
 from psycopg.types.json import Jsonb
 
 from org_integrations.config_models import DEFAULT_FIELD_MAPPINGS, DEFAULT_SYNC_SCHEDULE
+from support.migrations import migrate
 
 BEFORE_CHECKS = "20261127200300"  # the defaults; the checks come next
 ORG_A = "000000d1-0000-4000-8000-00000000000a"
@@ -34,8 +34,8 @@ LEGACY = [
 ]
 
 
-def test_upgrade_repairs_legacy_rows_then_validates(fresh_db):
-    url = fresh_db(migrated=False)
+def test_upgrade_repairs_legacy_rows_then_validates(platform_db):
+    url = platform_db()
     applied = migrate(url, upto=BEFORE_CHECKS)
     assert applied[-1] == BEFORE_CHECKS
     with psycopg.connect(url) as conn:

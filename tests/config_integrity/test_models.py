@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from config_documents import document_of_size
 from pydantic import ValidationError
 
 from org_integrations.config_models import (
@@ -24,6 +23,7 @@ from org_integrations.config_models import (
     parse,
     problems,
 )
+from support.config_documents import document_of_size
 
 MAPPING = {"source": "Account.Name", "target": "customer_name", "required": True}
 

@@ -1,7 +1,7 @@
 """`org-integrations repair-configs` against a real database.
 
 Invalid rows are planted the way they could exist before the schema checks:
-with the checks dropped, then re-added NOT VALID (bench_repair.checks_not_valid).
+with the checks dropped, then re-added NOT VALID (harness.config_rows.checks_not_valid).
 A dry run changes nothing; a real run resets exactly the invalid documents,
 keeps the old ones in the audit and notifies each organization's admins once;
 a second run finds nothing; and on 100,000 rows nothing is lost.
@@ -17,9 +17,12 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from bench_repair import checks_not_valid, expected_invalid, load_integrations
+from harness.config_rows import checks_not_valid, expected_invalid, load_integrations
 from org_integrations.cli.repair_configs import main, repair
 from org_integrations.config_models import DEFAULT_FIELD_MAPPINGS, DEFAULT_SYNC_SCHEDULE, is_valid
+from org_integrations.identity import Identity
+from support.identity import act_as
+from support.users import add_member, create_org, create_user
 
 ORG_A = uuid.UUID("000000c1-0000-4000-8000-00000000000a")
 ORG_B = uuid.UUID("000000c1-0000-4000-8000-00000000000b")
@@ -55,19 +58,11 @@ SNAPSHOT_SQL = (
 def plant(url: str) -> None:
     with psycopg.connect(url) as conn:
         for user_id, email in ((ADMIN_A, "admin-a@config.test"), (COORDINATOR_A, "coord-a@config.test")):
-            conn.execute(
-                "insert into auth.users (id, aud, role, email) values (%s, 'authenticated', 'authenticated', %s)",
-                [user_id, email],
-            )
-        conn.execute(
-            "insert into public.organizations (id, name) values (%s, 'Config A'), (%s, 'Config B'), (%s, 'Config C')",
-            [ORG_A, ORG_B, ORG_C],
-        )
-        conn.execute(
-            "insert into public.organization_members (organization_id, user_id, role) "
-            "values (%s, %s, 'admin'), (%s, %s, 'coordinator')",
-            [ORG_A, ADMIN_A, ORG_A, COORDINATOR_A],
-        )
+            create_user(conn, user_id, email)
+        for org_id, name in ((ORG_A, "Config A"), (ORG_B, "Config B"), (ORG_C, "Config C")):
+            create_org(conn, org_id, name)
+        add_member(conn, ORG_A, ADMIN_A, "admin")
+        add_member(conn, ORG_A, COORDINATOR_A, "coordinator")
         for integration_id, org, _, _, _ in ROWS:
             conn.execute(
                 "insert into public.organization_integrations (id, organization_id, provider) values (%s, %s, 'crm')",
@@ -112,8 +107,8 @@ def run_tool(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def planted(fresh_db) -> str:
-    url = fresh_db()
+def planted(migrated_db) -> str:
+    url = migrated_db()
     plant(url)
     return url
 
@@ -184,8 +179,7 @@ def test_admins_read_their_notification_under_rls(planted: str):
     with psycopg.connect(planted) as conn:
         seen = {}
         for user_id in (ADMIN_A, COORDINATOR_A):
-            conn.execute("select set_config('request.jwt.claims', %s, true)", [f'{{"sub": "{user_id}"}}'])
-            conn.execute("set local role authenticated")
+            act_as(conn, Identity.user(user_id))
             seen[user_id] = [
                 row[0] for row in conn.execute("select organization_id from public.organization_notifications")
             ]
@@ -233,9 +227,9 @@ def test_service_role_may_run_it_and_authenticated_may_not(planted: str):
     assert "were reset" in out
 
 
-def test_nothing_is_lost_on_100000_rows(fresh_db):
+def test_nothing_is_lost_on_100000_rows(migrated_db):
     rows, invalid_percent = 100_000, 10
-    url = fresh_db()
+    url = migrated_db()
     with psycopg.connect(url) as conn:
         with checks_not_valid(conn):
             load_integrations(conn, rows, invalid_percent)

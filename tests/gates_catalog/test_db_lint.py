@@ -6,14 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from gate_helpers import ROOT, admin_url, project_with
 
 from harness import postgres
-from harness.dblint import CheckUnavailable, db_lint, install_plpgsql_check
-from harness.reset import apply_builtin
+from harness.dblint import db_lint
+from support.paths import ROOT
 
 # A reference to a column that does not exist: an error.
 ERROR_FUNCTION = """
@@ -46,26 +44,19 @@ $$;
 """
 
 
-def lint_database(cluster, url: str):
-    try:
-        install_plpgsql_check(admin_url(cluster, urlsplit(url).path.lstrip("/")), cluster.major)
-    except CheckUnavailable as exc:
-        pytest.skip(f"supabase db lint NOT RUN on {cluster.server}: {exc}")
+def lint_database(databases, url: str):
+    databases.install_plpgsql_check(url)
     return db_lint(url, ROOT)
 
 
-def test_db_lint_finds_nothing_in_this_repository(cluster, platform_db) -> None:
-    url = platform_db()
-    apply_builtin(url, ROOT, seed=False)
-    result = lint_database(cluster, url)
+def test_db_lint_finds_nothing_in_this_repository(databases, migrated_db) -> None:
+    result = lint_database(databases, migrated_db())
     assert result.passed, "\n".join(map(str, result.findings))
 
 
-def test_db_lint_reports_a_bad_plpgsql_function(cluster, platform_db, tmp_path: Path) -> None:
-    url = platform_db()
-    bad = {"29991231000000_deliberately_bad.sql": ERROR_FUNCTION + WARNING_FUNCTION}
-    apply_builtin(url, project_with(tmp_path, bad), seed=False)
-    result = lint_database(cluster, url)
+def test_db_lint_reports_a_bad_plpgsql_function(databases, migrated_db) -> None:
+    url = migrated_db({"29991231000000_deliberately_bad.sql": ERROR_FUNCTION + WARNING_FUNCTION})
+    result = lint_database(databases, url)
     assert not result.passed
     found = {(f.function, f.level, f.message) for f in result.findings}
     assert found == {
@@ -87,6 +78,7 @@ def run_harness(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 PASSING_TEST = "begin;\nselect plan(1);\nselect ok(true, 'T-01: passes');\nselect * from finish();\nrollback;\n"
 
 
+@pytest.mark.local_cluster
 def test_run_pgtap_db_lint_fails_the_run_on_a_finding(make_project) -> None:
     project = make_project(
         migrations={"20260101000000_private.sql": "create schema private;\n" + WARNING_FUNCTION},
@@ -101,6 +93,7 @@ def test_run_pgtap_db_lint_fails_the_run_on_a_finding(make_project) -> None:
     assert "db lint: 1 finding(s) on PostgreSQL 15." in proc.stdout
 
 
+@pytest.mark.local_cluster
 def test_run_pgtap_db_lint_passes_a_clean_project(make_project) -> None:
     clean = WARNING_FUNCTION.replace("    v_unused integer;\n", "")
     project = make_project(

@@ -10,11 +10,14 @@ and stored through the API as service_role.
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass, field
 
 import psycopg
+
+from org_integrations.identity import Identity
+from support.identity import act_as as act_as_identity
+from support.users import add_member, create_org, create_user
 
 ORG_A = "00000606-0000-4000-8000-00000000000a"
 ORG_B = "00000606-0000-4000-8000-00000000000b"
@@ -36,14 +39,14 @@ INTEGRATIONS = {
 }
 UNRELATED_SECRET_NAME = "smtp_password"
 
-# Actor name -> (database role, JWT claims), as PostgREST would set them.
-ACTORS: dict[str, tuple[str, dict[str, str]]] = {
-    "anon": ("anon", {"role": "anon"}),
-    "admin_a": ("authenticated", {"sub": ADMIN_A, "role": "authenticated", "aud": "authenticated"}),
-    "coordinator_a": ("authenticated", {"sub": COORDINATOR_A, "role": "authenticated", "aud": "authenticated"}),
-    "admin_b": ("authenticated", {"sub": ADMIN_B, "role": "authenticated", "aud": "authenticated"}),
-    "outsider": ("authenticated", {"sub": OUTSIDER, "role": "authenticated", "aud": "authenticated"}),
-    "service_role": ("service_role", {"role": "service_role"}),
+# Actor name -> the API caller, whose role and JWT claims are set as PostgREST sets them.
+ACTORS: dict[str, Identity] = {
+    "anon": Identity.anon(),
+    "admin_a": Identity.user(ADMIN_A),
+    "coordinator_a": Identity.user(COORDINATOR_A),
+    "admin_b": Identity.user(ADMIN_B),
+    "outsider": Identity.user(OUTSIDER),
+    "service_role": Identity.service_role(),
 }
 
 
@@ -64,13 +67,9 @@ class World:
         }
 
 
-def act_as(conn: psycopg.Connection, actor: str) -> None:
-    """Until the end of the transaction (or savepoint), act as the named actor."""
-    role, claims = ACTORS[actor]
-    conn.execute(
-        "select pg_catalog.set_config('request.jwt.claims', %s, true), pg_catalog.set_config('role', %s, true)",
-        [json.dumps(claims), role],
-    )
+def act_as(conn: psycopg.Connection, actor: str | Identity) -> None:
+    """``support.identity.act_as`` that also takes an ACTORS name: kept for callers written against it."""
+    act_as_identity(conn, ACTORS[actor] if isinstance(actor, str) else actor)
 
 
 def random_credential() -> str:
@@ -82,20 +81,16 @@ def build_world(url: str) -> World:
     world = World()
     with psycopg.connect(url) as conn:
         for user_id in (ADMIN_A, COORDINATOR_A, ADMIN_B, ADMIN_C, OUTSIDER):
-            conn.execute(
-                "insert into auth.users (instance_id, id, aud, role, email, encrypted_password, "
-                "email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at) values "
-                "('00000000-0000-0000-0000-000000000000', %s, 'authenticated', 'authenticated', %s, '', now(), "
-                """'{"provider": "email", "providers": ["email"]}', '{}', now(), now())""",
-                [user_id, f"user-{user_id[-2:]}@gates.test"],
-            )
+            create_user(conn, user_id, f"user-{user_id[-2:]}@gates.test")
         for org_id, name in ((ORG_A, "Gate org A"), (ORG_B, "Gate org B"), (ORG_C, "Gate org C")):
-            conn.execute("insert into public.organizations (id, name) values (%s, %s)", [org_id, name])
-        conn.execute(
-            "insert into public.organization_members (organization_id, user_id, role) values "
-            "(%s, %s, 'admin'), (%s, %s, 'coordinator'), (%s, %s, 'admin'), (%s, %s, 'admin')",
-            [ORG_A, ADMIN_A, ORG_A, COORDINATOR_A, ORG_B, ADMIN_B, ORG_C, ADMIN_C],
-        )
+            create_org(conn, org_id, name)
+        for org_id, user_id, role in (
+            (ORG_A, ADMIN_A, "admin"),
+            (ORG_A, COORDINATOR_A, "coordinator"),
+            (ORG_B, ADMIN_B, "admin"),
+            (ORG_C, ADMIN_C, "admin"),
+        ):
+            add_member(conn, org_id, user_id, role)
         for integration_id, (org_id, provider, _, _) in INTEGRATIONS.items():
             conn.execute(
                 "insert into public.organization_integrations (id, organization_id, provider, display_name) "
@@ -105,7 +100,7 @@ def build_world(url: str) -> World:
         conn.commit()
 
         with conn.transaction():
-            act_as(conn, "service_role")
+            act_as_identity(conn, ACTORS["service_role"])
             for integration_id, (_, _, _, credential) in INTEGRATIONS.items():
                 if credential == "linked":
                     plaintext = random_credential()

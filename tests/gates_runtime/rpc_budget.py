@@ -58,11 +58,11 @@ def peak_bytes(pid: int) -> int:
 
 
 def act_as_sql(actor: str) -> str:
-    role, claims = ACTORS[actor]
+    who = ACTORS[actor]
     quote = psycopg.sql.quote
     return (
-        f"select pg_catalog.set_config('request.jwt.claims', {quote(json.dumps(claims))}, true), "
-        f"pg_catalog.set_config('role', {quote(role)}, true)"
+        f"select pg_catalog.set_config('request.jwt.claims', {quote(json.dumps(who.claims()))}, true), "
+        f"pg_catalog.set_config('role', {quote(who.role)}, true)"
     )
 
 

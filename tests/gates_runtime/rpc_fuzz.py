@@ -34,7 +34,6 @@ and is rolled back, so all cases see the same world. A case passes when:
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import time
 import tomllib
@@ -54,6 +53,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
 from psycopg import pq
 from rpc_budget import Budget, HighWaterMark, Measurement, describe, measure_fresh
+
+from support import config_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1 << 20
@@ -299,14 +300,10 @@ def cast(type_name: str) -> Callable[[str], Value]:
 @functools.cache
 def json_documents() -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
     """(JSON texts: near-valid integration configuration documents and arbitrary JSON; odd and broken JSON)."""
-    path = ROOT / "tests" / "config_integrity" / "config_documents.py"
-    spec = importlib.util.spec_from_file_location("gates_config_documents", path)
-    assert spec is not None, f"{path} is missing"
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    dump = getattr(module, "as_json", lambda d: json.dumps(d, ensure_ascii=False))
-    documents = st.one_of(module.field_mappings_documents, module.sync_schedule_documents, module.any_json)
+    dump = config_documents.as_json
+    documents = st.one_of(
+        config_documents.field_mappings_documents, config_documents.sync_schedule_documents, config_documents.any_json
+    )
     odd = st.sampled_from(
         [
             '"\\u0000"',
@@ -555,9 +552,9 @@ class Fuzzer:
         self.baseline: dict[str, str] = dict(conn.execute(self.checksum_query).fetchall())  # type: ignore[arg-type]
         quote_literal = psycopg.sql.quote
         self.act_as_sql = {
-            actor: f"select pg_catalog.set_config('request.jwt.claims', {quote_literal(json.dumps(claims))}, true), "
-            f"pg_catalog.set_config('role', {quote_literal(role)}, true)"
-            for actor, (role, claims) in ACTORS.items()
+            actor: f"select pg_catalog.set_config('request.jwt.claims', {quote_literal(json.dumps(who.claims()))}, "
+            f"true), pg_catalog.set_config('role', {quote_literal(who.role)}, true)"
+            for actor, who in ACTORS.items()
         }
 
     def changed(self, statements: str) -> list[str]:

@@ -7,10 +7,10 @@ credentials. Then the haystack is collected:
 * ``pg_dump`` as the superuser, data and schema of everything except the rows of
   ``vault.secrets`` (all schemas, the credential audit and the notifications
   included);
-* ``pg_stat_statements`` of the database. The harness cluster does not load it,
-  so this module starts its own cluster with it in ``shared_preload_libraries``
-  and ``pg_stat_statements.track = all`` (statements inside functions too), as
-  hosted Supabase has it enabled;
+* ``pg_stat_statements`` of the database. The harness cluster does not load it;
+  the pytest session's cluster does (``shared_preload_libraries``), as hosted
+  Supabase has it enabled, and each canary database sets
+  ``pg_stat_statements.track = all`` (statements inside functions too);
 * the server log of that cluster, with default logging (failed statements are
   logged with their text).
 
@@ -25,22 +25,20 @@ import base64
 import json
 import re
 import subprocess
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 import pytest
-from gates_world import ADMIN_A, INTEGRATIONS, ORG_A, ORG_C, World, act_as, build_world, random_credential
+from gates_world import ACTORS, ADMIN_A, INTEGRATIONS, ORG_A, ORG_C, World, build_world, random_credential
 
 from harness import postgres
-from harness.cluster import SUPERUSER, Cluster, install_platform, start_cluster
-from harness.reset import apply_builtin
+from harness.cluster import SUPERUSER, Cluster
+from support.databases import LocalDatabases, RemoteDatabases, dbname_of
+from support.identity import act_as
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CANARY_INTEGRATION = "00000606-1000-4000-8000-0000000000a3"  # in org A, no credential until the canary
-TEMPLATE = "canary_template"
 
 
 # The gate ------------------------------------------------------------------------------------------
@@ -106,7 +104,7 @@ def dump(cluster: Cluster, dbname: str) -> str:
 
 
 def statement_stats(cluster: Cluster, dbname: str) -> str:
-    with psycopg.connect(cluster.admin_url) as conn:
+    with psycopg.connect(cluster.url(user=SUPERUSER, password="", dbname=dbname)) as conn:
         rows = conn.execute(
             "select s.query from extensions.pg_stat_statements as s "
             "join pg_catalog.pg_database as d on d.oid = s.dbid where d.datname = %s",
@@ -133,10 +131,10 @@ def exercise_api(url: str, world: World) -> dict[str, str]:
     stored, rotated = random_credential(), random_credential()
     with psycopg.connect(url) as conn:
         with conn.transaction():
-            act_as(conn, "admin_a")
+            act_as(conn, ACTORS["admin_a"])
             secret_id = conn.execute("select public.store_credential(%s, %s)", [CANARY_INTEGRATION, stored]).fetchone()
         with conn.transaction():
-            act_as(conn, "service_role")
+            act_as(conn, ACTORS["service_role"])
             conn.execute("select public.rotate_credential(%s, %s)", [CANARY_INTEGRATION, rotated])
             got = conn.execute("select public.retrieve_credential(%s)", [secret_id[0]]).fetchone()  # type: ignore[index]
             assert got == (rotated,)
@@ -153,54 +151,32 @@ def exercise_api(url: str, world: World) -> dict[str, str]:
 # Fixtures ------------------------------------------------------------------------------------------
 
 
-def restart(cluster: Cluster) -> None:
-    subprocess.run(
-        [
-            cluster.executor.executable,
-            "restart",
-            "-D",
-            cluster.executor.datadir,
-            "-w",
-            "-m",
-            "fast",
-            "-l",
-            str(cluster.workdir / "postgresql.log"),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=True,
-    )
-
-
 @pytest.fixture(scope="module")
-def stats_cluster() -> Iterator[Cluster]:
-    """A cluster of its own with pg_stat_statements loaded, and a template database with every migration."""
-    with start_cluster() as cluster:
-        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-            conn.execute("alter system set shared_preload_libraries = 'pg_stat_statements'")
-        restart(cluster)
-        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-            conn.execute("alter system set pg_stat_statements.track = 'all'")
-            conn.execute("select pg_catalog.pg_reload_conf()")
-        install_platform(cluster, "legacy")
-        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-            conn.execute("create extension pg_stat_statements with schema extensions")
-        apply_builtin(cluster.url(), ROOT, seed=False)
-        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-            conn.execute(f"create database {TEMPLATE} template postgres owner postgres")
-        yield cluster
+def stats_cluster(databases: LocalDatabases | RemoteDatabases) -> Cluster:
+    """The session's cluster, which preloads pg_stat_statements (support.databases.start_session_cluster).
+
+    The canary needs what only the cluster's owner has: pg_stat_statements of every statement, the server
+    log, and a pg_dump as the superuser. None of it exists for a remote --db-url database.
+    """
+    if isinstance(databases, RemoteDatabases):
+        pytest.skip("the canary reads pg_stat_statements, the server log and a superuser pg_dump of its own cluster")
+    return databases.cluster
 
 
 @pytest.fixture
-def canary_db(stats_cluster: Cluster) -> Callable[[str], tuple[str, str]]:
-    """Factory: a fully migrated database (optionally plus one bad migration); returns (url, name)."""
+def canary_db(
+    databases: LocalDatabases, stats_cluster: Cluster, migrated_db: Callable[..., str]
+) -> Callable[[str], tuple[str, str]]:
+    """Factory: a fully migrated database (optionally plus one bad migration) that tracks every statement,
+    including those inside functions (``pg_stat_statements.track = all``); returns (url, name)."""
 
     def make(extra_sql: str = "") -> tuple[str, str]:
-        name = f"canary_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(stats_cluster.admin_url, autocommit=True) as conn:
-            conn.execute(f"create database {name} template {TEMPLATE} owner postgres")
-        url = stats_cluster.url(dbname=name)
+        url = migrated_db()
+        name = dbname_of(url)
+        with psycopg.connect(databases.superuser_url(url), autocommit=True) as conn:
+            conn.execute("create extension pg_stat_statements with schema extensions")
+            conn.execute(f"alter database {name} set pg_stat_statements.track = 'all'")  # type: ignore[arg-type]
+            conn.execute("select extensions.pg_stat_statements_reset()")
         if extra_sql:
             with psycopg.connect(url) as conn:
                 conn.execute(extra_sql)  # type: ignore[arg-type]  # our own deliberately bad SQL
@@ -241,7 +217,7 @@ def test_no_plaintext_in_dump_statistics_or_log(
         print(
             f"\ncanary: {len(plaintexts)} plaintexts x {len(forms('x' * 40))} forms, none found in "
             + ", ".join(f"{source} ({len(text):,} chars)" for source, text in stacks.items())
-            + " (pg_stat_statements loaded in the canary's own cluster; the harness cluster has none)"
+            + " (pg_stat_statements loaded in the session cluster; the harness cluster has none)"
         )
 
 
@@ -332,7 +308,7 @@ def test_canary_catches_a_secret_in_the_server_log(
     offset = log_size(stats_cluster)
     secret = random_credential()
     with psycopg.connect(url) as conn, conn.transaction():
-        act_as(conn, "admin_a")
+        act_as(conn, ACTORS["admin_a"])
         # Deliberately bad client: a literal secret in a statement that fails (42501: not org B's admin).
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(
@@ -365,7 +341,7 @@ PARAMETERS_LINE = re.compile(r"[Pp]arameters: \$1 = ")
 
 def call_store(url: str, shape: str, secret: str, integration: str = CANARY_INTEGRATION) -> None:
     with psycopg.connect(url) as conn, conn.transaction():
-        act_as(conn, "admin_a")
+        act_as(conn, ACTORS["admin_a"])
         if shape == "postgrest":
             body = json.dumps({"p_integration_id": integration, "p_secret": secret})
             conn.execute(POSTGREST_RPC, [body])

@@ -17,16 +17,18 @@ from pathlib import Path
 import psycopg
 import pytest
 from gates_world import (
+    ACTORS,
     INTEGRATIONS,
     ORG_A,
     ORG_B,
     ORG_C,
     UNRELATED_SECRET_NAME,
     World,
-    act_as,
     build_world,
     table_rows,
 )
+
+from support.identity import act_as
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ["-m", "org_integrations.cli", "emergency-revoke"]
@@ -47,7 +49,7 @@ def assert_revoked(url: str, world: World, org: str) -> None:
         for integration_id in integrations_of(org):
             secret_id = world.secret_ids.get(integration_id)
             with conn.transaction():
-                act_as(conn, "service_role")
+                act_as(conn, ACTORS["service_role"])
                 assert (
                     conn.execute("select public.get_integration_vault_secret_id(%s)", [integration_id]).fetchone()[0]
                     is None
@@ -76,7 +78,7 @@ def assert_revoked(url: str, world: World, org: str) -> None:
 def assert_intact(url: str, world: World, org: str) -> None:
     """Every credential of ``org`` is still retrievable with its original plaintext."""
     with psycopg.connect(url) as conn, conn.transaction():
-        act_as(conn, "service_role")
+        act_as(conn, ACTORS["service_role"])
         for integration_id in integrations_of(org):
             if INTEGRATIONS[integration_id][3] == "linked":
                 plaintext = conn.execute(

@@ -1,6 +1,6 @@
 """Fixtures for the repository tests: a migrated database per test, a small world, and actors.
 
-Each test gets a fresh database from ``migrated_db()`` (tests/conftest.py),
+Each test gets a fresh database, ``db_url`` (tests/conftest.py),
 with every migration applied and no seed, the world of ``repo_world.py``
 built as ``postgres``, and a connection pool logged in as ``postgres``, which
 is what the repository switches from, as PostgREST switches from
@@ -13,21 +13,11 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 from repo_world import World, build_world, identity_of
 
 from org_integrations.repository import OrganizationIntegrationRepository, create_pool
-
-
-@pytest.fixture
-def db_url(migrated_db: Callable[[], str], cluster: Any) -> Iterator[str]:
-    url = migrated_db()
-    yield url
-    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name} with (force)")
 
 
 @pytest.fixture

@@ -9,15 +9,16 @@ World (ids readable on purpose):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import psycopg
 
 from org_integrations.identity import Identity
+from support.paths import ROOT
+from support.users import add_member, create_org, create_user
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT"]
 
 ORG_A = UUID("00000005-0000-4000-8000-00000000000a")
 ORG_B = UUID("00000005-0000-4000-8000-00000000000b")
@@ -57,22 +58,12 @@ def build_world(url: str) -> World:
     """The world above, written as postgres (a direct session counts as privileged for the credential functions)."""
     with psycopg.connect(url, autocommit=True) as conn:
         for user_id, email, _, _ in USERS.values():
-            conn.execute(
-                "insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, "
-                "raw_app_meta_data, raw_user_meta_data, created_at, updated_at) values "
-                "('00000000-0000-0000-0000-000000000000', %s, 'authenticated', 'authenticated', %s, '', now(), "
-                """'{"provider": "email", "providers": ["email"]}', '{}', now(), now())""",
-                [user_id, email],
-            )
-        conn.execute(
-            "insert into public.organizations (id, name) values (%s, 'Repo org A'), (%s, 'Repo org B')", [ORG_A, ORG_B]
-        )
+            create_user(conn, user_id, email)
+        create_org(conn, ORG_A, "Repo org A")
+        create_org(conn, ORG_B, "Repo org B")
         for user_id, _, org, role in USERS.values():
             if org is not None:
-                conn.execute(
-                    "insert into public.organization_members (organization_id, user_id, role) values (%s, %s, %s)",
-                    [org, user_id, role],
-                )
+                add_member(conn, org, user_id, role)
         conn.execute(
             "insert into public.organization_integrations (id, organization_id, provider, display_name) values "
             "(%s, %s, 'salesforce', 'Sales CRM'), (%s, %s, 'hubspot', null), (%s, %s, 'salesforce', 'Globex CRM')",

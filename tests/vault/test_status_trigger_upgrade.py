@@ -4,9 +4,9 @@ organization in credential_audit, and are never deleted; healthy active rows sta
 from __future__ import annotations
 
 import psycopg
-from vault_db import ROOT
 
 from harness.reset import apply_builtin
+from support.paths import ROOT
 
 BEFORE = "20261129100000"  # the migration before the status trigger
 ORG = "0000d5d5-0000-4000-8000-00000000000a"

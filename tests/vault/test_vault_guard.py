@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from vault_db import GROUP_FIRST, ROOT, migrate_up
+from vault_db import GROUP_FIRST, migrate_up
 
-from harness.reset import SqlFailure, apply_builtin
+from harness.reset import SqlFailure
+from support.migrations import migrate
 
 GUARD = "20261127300200"
 
 
 def test_guard_names_every_credential_like_column(platform_db) -> None:
     url = platform_db()
-    apply_builtin(url, ROOT, upto=GROUP_FIRST)
+    migrate(url, upto=GROUP_FIRST)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             "alter table public.organization_integrations "
@@ -36,5 +37,5 @@ def test_guard_names_every_credential_like_column(platform_db) -> None:
 
 def test_guard_accepts_the_vault_reference(platform_db) -> None:
     url = platform_db()
-    apply_builtin(url, ROOT, upto=GROUP_FIRST)
+    migrate(url, upto=GROUP_FIRST)
     assert migrate_up(url, upto=GUARD) == [GUARD]

@@ -11,9 +11,11 @@ import subprocess
 
 import psycopg
 import pytest
-from vault_db import GROUP_FIRST, ROLLBACK, ROOT, group_versions, migrate_up, run_script, schema_dump, version_before
+from vault_db import GROUP_FIRST, ROLLBACK, group_versions, migrate_up, version_before
 
-from harness.reset import apply_builtin, cli_binary
+from harness.reset import cli_binary
+from support.migrations import migrate, run_script, schema_dump
+from support.paths import ROOT
 
 ORG_A = "0000b2b2-0000-4000-8000-00000000000a"
 ORG_B = "0000b2b2-0000-4000-8000-00000000000b"
@@ -79,7 +81,7 @@ def secrets(conn: psycopg.Connection) -> set[tuple[str, str]]:
 def migrated(platform_db) -> str:
     url = platform_db()
     # Every migration, without the seed: the round trip needs only its own rows.
-    apply_builtin(url, ROOT, upto=max(group_versions()))
+    migrate(url, upto=max(group_versions()))
     build_world(url)
     return url
 
@@ -123,9 +125,10 @@ def test_round_trip_keeps_schema_and_references(migrated) -> None:
 
 def test_rollback_leaves_the_schema_as_before_the_group(migrated, platform_db) -> None:
     run_script(migrated, ROLLBACK)
+    rolled_back = schema_dump(migrated)  # first: under --db-url the reference reuses the one database
     reference = platform_db()
-    apply_builtin(reference, ROOT, upto=version_before(GROUP_FIRST))
-    assert schema_dump(migrated) == schema_dump(reference)
+    migrate(reference, upto=version_before(GROUP_FIRST))
+    assert rolled_back == schema_dump(reference)
 
 
 def test_rollback_runs_twice_without_error(migrated) -> None:

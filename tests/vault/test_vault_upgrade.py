@@ -7,9 +7,12 @@ organization in the audit trail; nothing is deleted and nothing else changes.
 from __future__ import annotations
 
 import psycopg
-from vault_db import GROUP_FIRST, ROOT, group_versions, migrate_up, version_before
+from vault_db import GROUP_FIRST, group_versions, migrate_up, version_before
 
-from harness.reset import apply_builtin
+from org_integrations.identity import Identity
+from support.identity import act_as
+from support.migrations import migrate
+from support.users import add_member, create_org, create_user
 
 ORG_A = "0000a1a1-0000-4000-8000-00000000000a"
 ORG_B = "0000a1a1-0000-4000-8000-00000000000b"
@@ -37,20 +40,11 @@ COLUMNS = (
 
 def insert_realistic_rows(conn: psycopg.Connection) -> None:
     for user_id, email in ((ADMIN_A, "admin@a.example"), (ADMIN_B, "admin@b.example")):
-        conn.execute(
-            "insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, "
-            "raw_app_meta_data, raw_user_meta_data, created_at, updated_at) values "
-            "('00000000-0000-0000-0000-000000000000', %s, 'authenticated', 'authenticated', %s, '', now(), "
-            """'{"provider": "email", "providers": ["email"]}', '{}', now(), now())""",
-            [user_id, email],
-        )
+        create_user(conn, user_id, email)
     for org_id, name in ((ORG_A, "Acme Logistics"), (ORG_B, "Globex Freight"), (ORG_C, "Initech")):
-        conn.execute("insert into public.organizations (id, name) values (%s, %s)", [org_id, name])
-    conn.execute(
-        "insert into public.organization_members (organization_id, user_id, role) values "
-        "(%s, %s, 'admin'), (%s, %s, 'admin')",
-        [ORG_A, ADMIN_A, ORG_B, ADMIN_B],
-    )
+        create_org(conn, org_id, name)
+    add_member(conn, ORG_A, ADMIN_A, "admin")
+    add_member(conn, ORG_B, ADMIN_B, "admin")
     for integration_id, org_id, provider, display_name, status in INTEGRATIONS:
         # Backdated, so that a change of updated_at by the upgrade would show.
         conn.execute(
@@ -68,7 +62,7 @@ def snapshot(conn: psycopg.Connection) -> dict[str, tuple[object, ...]]:
 
 def test_upgrade_deactivates_active_rows_without_credential_and_loses_nothing(platform_db) -> None:
     url = platform_db()
-    apply_builtin(url, ROOT, upto=version_before(GROUP_FIRST))
+    migrate(url, upto=version_before(GROUP_FIRST))
     with psycopg.connect(url, autocommit=True) as conn:
         insert_realistic_rows(conn)
         before = snapshot(conn)
@@ -142,15 +136,14 @@ def test_upgrade_deactivates_active_rows_without_credential_and_loses_nothing(pl
 
 def test_upgraded_integration_can_be_reactivated_once_a_credential_is_stored(platform_db) -> None:
     url = platform_db()
-    apply_builtin(url, ROOT, upto=version_before(GROUP_FIRST))
+    migrate(url, upto=version_before(GROUP_FIRST))
     with psycopg.connect(url, autocommit=True) as conn:
         insert_realistic_rows(conn)
     migrate_up(url)
     integration_id = INTEGRATIONS[0][0]
     with psycopg.connect(url) as conn:
         # As the organization's admin, the way PostgREST would call it.
-        conn.execute("select set_config('request.jwt.claims', %s, true)", [f'{{"sub": "{ADMIN_A}"}}'])
-        conn.execute("set local role authenticated")
+        act_as(conn, Identity.user(ADMIN_A))
         stored = conn.execute("select public.store_credential(%s, %s)", [integration_id, "sk_test_51Hx"]).fetchone()
         assert stored is not None
         assert stored[0] is not None
