@@ -69,7 +69,7 @@ select is(
         where p.oid = 'private.emergency_revoke_credentials(uuid, text, boolean)'::regprocedure
     ),
     array['search_path=pg_catalog, pg_temp'],
-    'ER-04: the definer pins search_path to pg_catalog, pg_temp (issue 10)'
+    'ER-04: the definer pins search_path to pg_catalog, pg_temp'
 );
 select is_empty(
     $$

@@ -51,7 +51,7 @@ select cmp_ok(
 
 -- A definer function runs with its owner's rights; a search_path the caller
 -- can influence lets the caller substitute any unqualified object. Exactly
--- `pg_catalog, pg_temp` (issue 10): an empty search_path still resolves
+-- `pg_catalog, pg_temp`: an empty search_path still resolves
 -- relation and type names in pg_temp first, so a caller's temporary table
 -- named text or uuid would shadow the type; naming pg_temp last prevents it.
 select is_empty(

@@ -188,7 +188,7 @@ CASES = [
         {"GATE-FN-01", "GATE-FN-02"},
     ),
     case(
-        # Issue 10: an empty search_path still resolves types in pg_temp first.
+        # An empty search_path still resolves types in pg_temp first.
         "definer_with_empty_search_path",
         "91",
         "create function private.gate_probe() returns integer language sql security definer "

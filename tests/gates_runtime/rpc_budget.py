@@ -1,4 +1,4 @@
-"""Time and memory budgets for every RPC and CHECK path (issue 10, part 1): measuring, and inputs that expand.
+"""Time and memory budgets for every RPC and CHECK path: measuring, and inputs that expand.
 
 Budget: every call answers within BUDGET_SECONDS with at most BUDGET_BYTES of backend memory beyond its
 baseline, for any JSON or text input up to 1 MiB. Memory is the backend's peak resident set (VmHWM in

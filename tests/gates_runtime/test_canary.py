@@ -319,7 +319,7 @@ def test_canary_catches_a_secret_in_the_server_log(
     assert ADMIN_A  # the world was built: the 42501 came from authorization, not an unknown id
 
 
-# Issue 10, part 4: bind parameters and the server log ------------------------------------------------
+# Bind parameters and the server log ------------------------------------------------
 #
 # A bind parameter keeps a secret out of the statement text, not out of the log: with statement or
 # duration logging on, PostgreSQL also logs the parameters of every logged statement, up to
