@@ -6,9 +6,9 @@
 #   bash tools/dev.sh setup                          only install what is missing
 #
 # Setup is idempotent and skips what is already there: PostgreSQL 15, pgTAP and
-# pg_prove from apt; a virtualenv in .venv with the project and its dev extras;
-# the pinned Supabase CLI from package-lock.json. Works as root (CI) or as a
-# user with sudo.
+# pg_prove from apt; the en_US.UTF-8 locale (Supabase's); a virtualenv in .venv
+# with the project and its dev extras; the pinned Supabase CLI from
+# package-lock.json. Works as root (CI) or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,7 @@ setup_apt() {
     command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
     command -v npm >/dev/null || missing+=(nodejs npm)
     command -v runuser >/dev/null || missing+=(util-linux)
+    has_locale || [ -f /usr/share/i18n/locales/en_US ] || missing+=(locales)
     python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
     [ ${#missing[@]} -eq 0 ] && return
     echo "setup: apt-get install ${missing[*]}"
@@ -37,6 +38,31 @@ setup_apt() {
         "${sudo_cmd[@]}" /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y
     fi
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+# Supabase images initdb in en_US.UTF-8, and so does the harness: without the
+# locale its cluster cannot start (it never falls back to another one).
+has_locale() {
+    local all
+    all=$(locale -a 2>/dev/null || true)
+    grep -qix 'en_US\.utf-\?8' <<<"$all"
+}
+
+setup_locale() {
+    has_locale && return
+    echo "setup: generate the en_US.UTF-8 locale"
+    # Debian regenerates the locale archive from /etc/locale.gen (locale-gen drops
+    # anything not listed there), so enable it there as well as generating it now.
+    if [ -f /etc/locale.gen ]; then
+        "${sudo_cmd[@]}" sed -i -E 's/^# *(en_US\.UTF-8 UTF-8)/\1/' /etc/locale.gen
+        grep -qx 'en_US.UTF-8 UTF-8' /etc/locale.gen ||
+            echo 'en_US.UTF-8 UTF-8' | "${sudo_cmd[@]}" tee -a /etc/locale.gen >/dev/null
+    fi
+    if command -v locale-gen >/dev/null; then
+        "${sudo_cmd[@]}" locale-gen en_US.UTF-8 >/dev/null
+    fi
+    has_locale || "${sudo_cmd[@]}" localedef -i en_US -c -f UTF-8 -A /usr/share/locale/locale.alias en_US.UTF-8
+    has_locale || { echo "error: could not generate the en_US.UTF-8 locale (Debian package: locales)" >&2; exit 2; }
 }
 
 setup_python() {
@@ -59,6 +85,7 @@ setup_node() {
 
 setup() {
     setup_apt
+    setup_locale
     setup_python
     setup_node
 }

@@ -51,6 +51,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "roles) or modern (nothing). Env: PGTAP_DEFAULT_PRIVILEGES",
     )
     parser.add_argument(
+        "--service-role-vault",
+        choices=("none", "granted"),
+        default=os.environ.get("PGTAP_SERVICE_ROLE_VAULT", "none"),
+        help="Vault grants of service_role, which differ between Supabase images: none (the stricter, default) "
+        "or granted (usage, select, delete and the Vault functions). Env: PGTAP_SERVICE_ROLE_VAULT",
+    )
+    parser.add_argument(
         "--parity", action="store_true", help="also run pg_prove on the same files and compare verdicts"
     )
     parser.add_argument(
@@ -197,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
             install_pgtap(url)
         else:
             cluster = start_cluster(port=args.port)
-            install_platform(cluster, args.default_privileges)
+            install_platform(cluster, args.default_privileges, service_role_vault=args.service_role_vault == "granted")
             url = cluster.url()
             if args.reset_with == "cli":
                 reset_with_cli(url, project)

@@ -478,7 +478,11 @@ select tests.clear_authentication();
 
 select results_eq(
     $$
-    select s.name, s.description like '%00000031-1000-4000-8000-0000000000a1%', d.decrypted_secret
+    -- decrypted_secret is collation "C" (Vault's), the literal below the database's.
+    select
+        s.name,
+        s.description like '%00000031-1000-4000-8000-0000000000a1%',
+        d.decrypted_secret collate pg_catalog."default"
     from vault.secrets as s
     inner join vault.decrypted_secrets as d on s.id = d.id
     where s.id = pg_catalog.current_setting('f31.secret_a1')::uuid
