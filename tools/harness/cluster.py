@@ -16,6 +16,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,7 +242,30 @@ def _launch(pg_ctl: Path, port: int) -> Cluster:
         if "Address already in use" in detail:
             raise _PortTaken from exc
         raise HarnessError(f"PostgreSQL failed to start: {exc}\n{detail}") from exc
-    return Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint)
+    started = Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint)
+    try:
+        _wait_until_accepting(started)
+    except HarnessError:
+        started.stop()
+        raise
+    return started
+
+
+def _wait_until_accepting(cluster: Cluster, seconds: float = 30.0) -> None:
+    """Wait out "the database system is starting up".
+
+    The executor returns once the port accepts TCP connections, which the
+    postmaster does before startup has finished; a busy machine shows the gap.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            psycopg.connect(cluster.admin_url, connect_timeout=5).close()
+            return
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline:
+                raise HarnessError(f"PostgreSQL did not accept connections within {seconds:.0f}s: {exc}") from exc
+            time.sleep(0.05)
 
 
 def start_cluster(port: int | None = None) -> Cluster:
