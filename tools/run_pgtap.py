@@ -64,7 +64,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--db-lint",
         action="store_true",
         help="also run `supabase db lint --level warning --fail-on warning` (plpgsql_check) on the reset database, "
-        "before pgTAP is created; any finding fails the run",
+        "before pgTAP is created, and on the `tests` schema the helpers leave behind; any finding fails the run",
     )
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running and print its URL")
@@ -131,10 +131,10 @@ def report(results: list[FileResult], project: Path, verbose: bool, seconds: flo
     return not bad_files
 
 
-def report_lint(result: LintResult) -> bool:
+def report_lint(result: LintResult, label: str = "db lint") -> bool:
     for finding in result.findings:
-        print(f"db lint: {finding}")
-    print(f"db lint: {'clean' if result.passed else f'{len(result.findings)} finding(s)'}")
+        print(f"{label}: {finding}")
+    print(f"{label}: {'clean' if result.passed else f'{len(result.findings)} finding(s)'}")
     return result.passed
 
 
@@ -218,6 +218,8 @@ def run(args: argparse.Namespace) -> int:
         ok = report(results, project, args.verbose, time.perf_counter() - started)
         if lint is not None:
             ok = report_lint(lint) and ok
+            # The helpers stay in the database (as after `supabase test db`): they must lint clean too.
+            ok = report_lint(db_lint(url, project, schemas=["tests"]), "db lint (tests schema)") and ok
         if args.junit:
             write_junit(results, args.junit, project)
         if args.parity:
