@@ -100,8 +100,13 @@ run_all() {
     local pgtap=("$venv_python" tools/run_pgtap.py)
     step "$venv_python" tools/lint.py
     step "$venv_python" tools/check_migrations.py --strict
+    # Both default-privilege modes, and both Vault variants (Supabase images
+    # differ in whether service_role has Vault grants).
     for mode in legacy modern; do
-        step "${pgtap[@]}" --default-privileges "$mode" --parity --db-lint --junit "junit-pgtap-$mode.xml"
+        for vault in none granted; do
+            step "${pgtap[@]}" --default-privileges "$mode" --service-role-vault "$vault" --parity --db-lint \
+                --junit "junit-pgtap-$mode-vault-$vault.xml"
+        done
         step "${pgtap[@]}" --default-privileges "$mode" --reset-with cli --db-lint
     done
     step "$venv_python" -m pytest -q
