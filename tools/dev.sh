@@ -11,6 +11,8 @@
 # package-lock.json. Works as root (CI) or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# runuser, locale-gen and apt's helpers live in sbin, which a minimal PATH lacks.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -92,7 +92,8 @@ def _unprivileged_account() -> pwd.struct_passwd:
 
 def _root_wrapper(workdir: Path, pg_ctl: Path, account: pwd.struct_passwd) -> Path:
     """A pg_ctl stand-in that re-runs the real one as an unprivileged account."""
-    runuser = shutil.which("runuser")
+    # runuser lives in /usr/sbin, which a minimal PATH (cron, env -i, CI) may lack.
+    runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
     if runuser is None:
         raise HarnessError("running as root needs `runuser` (package util-linux) to drop privileges for PostgreSQL")
     wrapper = workdir / "pg_ctl-as-user"
