@@ -90,12 +90,17 @@ def _unprivileged_account() -> pwd.struct_passwd:
     raise HarnessError("running as root, but neither a 'postgres' nor a 'nobody' account exists to run PostgreSQL")
 
 
-def _root_wrapper(workdir: Path, pg_ctl: Path, account: pwd.struct_passwd) -> Path:
-    """A pg_ctl stand-in that re-runs the real one as an unprivileged account."""
+def _runuser() -> str:
     # runuser lives in /usr/sbin, which a minimal PATH (cron, env -i, CI) may lack.
     runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
     if runuser is None:
         raise HarnessError("running as root needs `runuser` (package util-linux) to drop privileges for PostgreSQL")
+    return runuser
+
+
+def _root_wrapper(workdir: Path, pg_ctl: Path, account: pwd.struct_passwd) -> Path:
+    """A pg_ctl stand-in that re-runs the real one as an unprivileged account."""
+    runuser = _runuser()
     wrapper = workdir / "pg_ctl-as-user"
     wrapper.write_text(f'#!/bin/sh\nexec {runuser} -u {account.pw_name} -- {pg_ctl} "$@"\n')
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
@@ -215,7 +220,7 @@ def _launch(pg_ctl: Path, port: int) -> Cluster:
         os.chown(workdir, account.pw_uid, account.pw_gid)
         workdir.chmod(0o700)
         executable = _root_wrapper(workdir, pg_ctl, account)
-        stop_hint = f"runuser -u {account.pw_name} -- {pg_ctl} stop -D {workdir / 'data'}"
+        stop_hint = f"{_runuser()} -u {account.pw_name} -- {pg_ctl} stop -D {workdir / 'data'}"
     else:
         stop_hint = f"{pg_ctl} stop -D {workdir / 'data'}"
 
