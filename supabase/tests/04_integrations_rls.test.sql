@@ -8,24 +8,10 @@ begin;
 select plan(47);
 
 -- World: org A (admin A, coordinator A) with integrations IA1, IA2; org B
--- (admin B, coordinator B) with IB1; an outsider. Ids are unique to this file.
-select tests.create_user('f04-admin-a@test.local', '00000004-0000-4000-8000-0000000000a1');
-select tests.create_user('f04-coordinator-a@test.local', '00000004-0000-4000-8000-0000000000a2');
-select tests.create_user('f04-admin-b@test.local', '00000004-0000-4000-8000-0000000000b1');
-select tests.create_user('f04-coordinator-b@test.local', '00000004-0000-4000-8000-0000000000b2');
-select tests.create_user('f04-outsider@test.local', '00000004-0000-4000-8000-0000000000f1');
-
-insert into public.organizations (id, name)
-values
-('00000004-0000-4000-8000-00000000000a', 'Org A'),
-('00000004-0000-4000-8000-00000000000b', 'Org B');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000004-0000-4000-8000-00000000000a', '00000004-0000-4000-8000-0000000000a1', 'admin'),
-('00000004-0000-4000-8000-00000000000a', '00000004-0000-4000-8000-0000000000a2', 'coordinator'),
-('00000004-0000-4000-8000-00000000000b', '00000004-0000-4000-8000-0000000000b1', 'admin'),
-('00000004-0000-4000-8000-00000000000b', '00000004-0000-4000-8000-0000000000b2', 'coordinator');
+-- (admin B, coordinator B) with IB1; an outsider.
+select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
+select tests.create_org('Org B', admins => array['admin b'], coordinators => array['coordinator b']);
+select tests.create_named_user('outsider');
 
 -- updated_at is backdated so the trigger's stamp is visible in this transaction.
 insert into public.organization_integrations (
@@ -33,33 +19,33 @@ insert into public.organization_integrations (
 )
 values
 (
-    '00000004-1000-4000-8000-0000000000a1', '00000004-0000-4000-8000-00000000000a', 'salesforce', 'IA1',
-    '00000004-0000-4000-8000-0000000000a1', pg_catalog.now() - interval '1 day'
+    tests.integration_id('IA1'), tests.org_id('Org A'), 'salesforce', 'IA1',
+    tests.user_id('admin a'), pg_catalog.now() - interval '1 day'
 ),
 (
-    '00000004-1000-4000-8000-0000000000a2', '00000004-0000-4000-8000-00000000000a', 'hubspot', 'IA2',
-    '00000004-0000-4000-8000-0000000000a1', pg_catalog.now() - interval '1 day'
+    tests.integration_id('IA2'), tests.org_id('Org A'), 'hubspot', 'IA2',
+    tests.user_id('admin a'), pg_catalog.now() - interval '1 day'
 ),
 (
-    '00000004-1000-4000-8000-0000000000b1', '00000004-0000-4000-8000-00000000000b', 'salesforce', 'IB1',
-    '00000004-0000-4000-8000-0000000000b1', pg_catalog.now() - interval '1 day'
+    tests.integration_id('IB1'), tests.org_id('Org B'), 'salesforce', 'IB1',
+    tests.user_id('admin b'), pg_catalog.now() - interval '1 day'
 );
 
 -- acting as admin of A
-select tests.authenticate_as('00000004-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select set_eq(
     'select i.id from public.organization_integrations as i',
-    array['00000004-1000-4000-8000-0000000000a1', '00000004-1000-4000-8000-0000000000a2']::uuid[],
+    array[tests.integration_id('IA1'), tests.integration_id('IA2')],
     'OI-01: admin A reads exactly the integrations of org A'
 );
 select results_eq(
     $$
     insert into public.organization_integrations (organization_id, provider, display_name)
-    values ('00000004-0000-4000-8000-00000000000a', 'pipedrive', 'New by admin A')
+    values (tests.org_id('Org A'), 'pipedrive', 'New by admin A')
     returning created_by
     $$,
-    array['00000004-0000-4000-8000-0000000000a1']::uuid[],
+    array[tests.user_id('admin a')],
     'OI-02: admin A creates an integration in org A, recorded as created by admin A'
 );
 select results_eq(
@@ -81,21 +67,21 @@ select results_eq(
     $$
     update public.organization_integrations
     set display_name = 'IA1 by admin A', status = 'error', field_mappings = '{"version": 1, "mappings": [{"source": "Account.Name", "target": "name", "required": true}]}'
-    where id = '00000004-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     returning display_name
     $$,
     array['IA1 by admin A'],
     'OI-04: admin A updates an integration of org A'
 );
 select results_eq(
-    $$delete from public.organization_integrations where id = '00000004-1000-4000-8000-0000000000a2' returning id$$,
-    array['00000004-1000-4000-8000-0000000000a2']::uuid[],
+    $$delete from public.organization_integrations where id = tests.integration_id('IA2') returning id$$,
+    array[tests.integration_id('IA2')],
     'OI-05: admin A deletes an integration of org A'
 );
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000004-0000-4000-8000-00000000000b', 'hubspot')
+    values (tests.org_id('Org B'), 'hubspot')
     $$,
     '42501',
     null,
@@ -104,19 +90,19 @@ select throws_ok(
 select is_empty(
     $$
     update public.organization_integrations set display_name = 'Taken over'
-    where id = '00000004-1000-4000-8000-0000000000b1'
+    where id = tests.integration_id('IB1')
     returning id
     $$,
     'OI-07: admin A cannot update an integration of org B (0 rows)'
 );
 select is_empty(
-    $$delete from public.organization_integrations where id = '00000004-1000-4000-8000-0000000000b1' returning id$$,
+    $$delete from public.organization_integrations where id = tests.integration_id('IB1') returning id$$,
     'OI-08: admin A cannot delete an integration of org B (0 rows)'
 );
 select throws_ok(
     $$
-    update public.organization_integrations set organization_id = '00000004-0000-4000-8000-00000000000b'
-    where id = '00000004-1000-4000-8000-0000000000a1'
+    update public.organization_integrations set organization_id = tests.org_id('Org B')
+    where id = tests.integration_id('IA1')
     $$,
     '42501',
     null,
@@ -125,7 +111,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, created_by)
-    values ('00000004-0000-4000-8000-00000000000a', 'hubspot', '00000004-0000-4000-8000-0000000000a2')
+    values (tests.org_id('Org A'), 'hubspot', tests.user_id('coordinator a'))
     $$,
     '42501',
     null,
@@ -134,7 +120,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organization_integrations set created_by = null
-    where id = '00000004-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     $$,
     '42501',
     null,
@@ -143,7 +129,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000004-0000-4000-8000-00000000000a', ' ')
+    values (tests.org_id('Org A'), ' ')
     $$,
     '23514',
     null,
@@ -152,7 +138,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organization_integrations set field_mappings = '[]'
-    where id = '00000004-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     $$,
     '23514',
     null,
@@ -166,7 +152,7 @@ select throws_ok(
 );
 
 -- acting as coordinator of A
-select tests.authenticate_as('00000004-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 
 select set_eq(
     'select i.display_name from public.organization_integrations as i',
@@ -176,7 +162,7 @@ select set_eq(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000004-0000-4000-8000-00000000000a', 'hubspot')
+    values (tests.org_id('Org A'), 'hubspot')
     $$,
     '42501',
     null,
@@ -185,18 +171,18 @@ select throws_ok(
 select is_empty(
     $$
     update public.organization_integrations set status = 'inactive'
-    where id = '00000004-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     returning id
     $$,
     'OI-17: coordinator A cannot update an integration (0 rows)'
 );
 select is_empty(
-    $$delete from public.organization_integrations where id = '00000004-1000-4000-8000-0000000000a1' returning id$$,
+    $$delete from public.organization_integrations where id = tests.integration_id('IA1') returning id$$,
     'OI-18: coordinator A cannot delete an integration (0 rows)'
 );
 
 -- acting as a non-member
-select tests.authenticate_as('00000004-0000-4000-8000-0000000000f1');
+select tests.authenticate_as(tests.user_id('outsider'));
 
 select is_empty(
     'select i.id from public.organization_integrations as i',
@@ -205,7 +191,7 @@ select is_empty(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000004-0000-4000-8000-00000000000a', 'hubspot')
+    values (tests.org_id('Org A'), 'hubspot')
     $$,
     '42501',
     null,
@@ -214,13 +200,13 @@ select throws_ok(
 select is_empty(
     $$
     update public.organization_integrations set status = 'inactive'
-    where id = '00000004-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     returning id
     $$,
     'OI-21: outsider cannot update an integration (0 rows)'
 );
 select is_empty(
-    $$delete from public.organization_integrations where id = '00000004-1000-4000-8000-0000000000a1' returning id$$,
+    $$delete from public.organization_integrations where id = tests.integration_id('IA1') returning id$$,
     'OI-22: outsider cannot delete an integration (0 rows)'
 );
 
@@ -236,7 +222,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000004-0000-4000-8000-00000000000a', 'hubspot')
+    values (tests.org_id('Org A'), 'hubspot')
     $$,
     '42501',
     null,
@@ -256,17 +242,17 @@ select throws_ok(
 );
 
 -- acting as admin of B
-select tests.authenticate_as('00000004-0000-4000-8000-0000000000b1');
+select tests.authenticate_as(tests.user_id('admin b'));
 
 select results_eq(
     'select i.id from public.organization_integrations as i',
-    array['00000004-1000-4000-8000-0000000000b1']::uuid[],
+    array[tests.integration_id('IB1')],
     'OI-27: admin B reads only the integrations of org B'
 );
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000004-0000-4000-8000-00000000000a', 'hubspot')
+    values (tests.org_id('Org A'), 'hubspot')
     $$,
     '42501',
     null,
@@ -275,19 +261,19 @@ select throws_ok(
 select is_empty(
     $$
     update public.organization_integrations set display_name = 'Taken over'
-    where id = '00000004-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     returning id
     $$,
     'OI-29: admin B cannot update an integration of org A (0 rows)'
 );
 select is_empty(
-    $$delete from public.organization_integrations where id = '00000004-1000-4000-8000-0000000000a1' returning id$$,
+    $$delete from public.organization_integrations where id = tests.integration_id('IA1') returning id$$,
     'OI-30: admin B cannot delete an integration of org A (0 rows)'
 );
 select results_eq(
     $$
     update public.organization_integrations set display_name = 'IB1 by admin B'
-    where id = '00000004-1000-4000-8000-0000000000b1'
+    where id = tests.integration_id('IB1')
     returning display_name
     $$,
     array['IB1 by admin B'],
@@ -295,17 +281,17 @@ select results_eq(
 );
 
 -- acting as coordinator of B
-select tests.authenticate_as('00000004-0000-4000-8000-0000000000b2');
+select tests.authenticate_as(tests.user_id('coordinator b'));
 
 select results_eq(
     'select i.id from public.organization_integrations as i',
-    array['00000004-1000-4000-8000-0000000000b1']::uuid[],
+    array[tests.integration_id('IB1')],
     'OI-32: coordinator B reads only the integrations of org B'
 );
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000004-0000-4000-8000-00000000000b', 'hubspot')
+    values (tests.org_id('Org B'), 'hubspot')
     $$,
     '42501',
     null,
@@ -314,13 +300,13 @@ select throws_ok(
 select is_empty(
     $$
     update public.organization_integrations set status = 'active'
-    where id = '00000004-1000-4000-8000-0000000000b1'
+    where id = tests.integration_id('IB1')
     returning id
     $$,
     'OI-34: coordinator B cannot update an integration of org B (0 rows)'
 );
 select is_empty(
-    $$delete from public.organization_integrations where id = '00000004-1000-4000-8000-0000000000b1' returning id$$,
+    $$delete from public.organization_integrations where id = tests.integration_id('IB1') returning id$$,
     'OI-35: coordinator B cannot delete an integration of org B (0 rows)'
 );
 
@@ -330,7 +316,7 @@ select tests.authenticate_as_service_role();
 select results_eq(
     $$
     select pg_catalog.count(*)::int from public.organization_integrations as i
-    where i.organization_id in ('00000004-0000-4000-8000-00000000000a', '00000004-0000-4000-8000-00000000000b')
+    where i.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     array[3],
     'OI-36: service_role reads the integrations of every organization'
@@ -338,7 +324,7 @@ select results_eq(
 select results_eq(
     $$
     insert into public.organization_integrations (id, organization_id, provider)
-    values ('00000004-1000-4000-8000-0000000000b9', '00000004-0000-4000-8000-00000000000b', 'hubspot')
+    values (tests.integration_id('IB9'), tests.org_id('Org B'), 'hubspot')
     returning created_by
     $$,
     array[null]::uuid[],
@@ -347,15 +333,15 @@ select results_eq(
 select results_eq(
     $$
     update public.organization_integrations set status = 'error'
-    where id = '00000004-1000-4000-8000-0000000000b1'
+    where id = tests.integration_id('IB1')
     returning status::text
     $$,
     array['error'],
     'OI-38: service_role updates an integration in any organization'
 );
 select results_eq(
-    $$delete from public.organization_integrations where id = '00000004-1000-4000-8000-0000000000b9' returning id$$,
-    array['00000004-1000-4000-8000-0000000000b9']::uuid[],
+    $$delete from public.organization_integrations where id = tests.integration_id('IB9') returning id$$,
+    array[tests.integration_id('IB9')],
     'OI-39: service_role deletes an integration in any organization'
 );
 select throws_ok(
@@ -372,12 +358,12 @@ select results_eq(
     $$
     select i.display_name, i.status::text, i.field_mappings, i.created_by
     from public.organization_integrations as i
-    where i.id = '00000004-1000-4000-8000-0000000000a1'
+    where i.id = tests.integration_id('IA1')
     $$,
     $$
     values (
         'IA1 by admin A', 'error', '{"version": 1, "mappings": [{"source": "Account.Name", "target": "name", "required": true}]}'::jsonb,
-        '00000004-0000-4000-8000-0000000000a1'::uuid
+        tests.user_id('admin a')::uuid
     )
     $$,
     'OI-41: IA1 holds admin A''s update and nothing from anyone else'
@@ -386,7 +372,7 @@ select ok(
     (
         select i.updated_at = pg_catalog.now()
         from public.organization_integrations as i
-        where i.id = '00000004-1000-4000-8000-0000000000a1'
+        where i.id = tests.integration_id('IA1')
     ),
     'OI-42: updating IA1 stamped updated_at'
 );
@@ -394,41 +380,42 @@ select results_eq(
     $$
     select i.display_name, i.status::text
     from public.organization_integrations as i
-    where i.id = '00000004-1000-4000-8000-0000000000b1'
+    where i.id = tests.integration_id('IB1')
     $$,
     $$values ('IB1 by admin B', 'error')$$,
     'OI-43: IB1 holds only the updates of admin B and service_role'
 );
 select set_eq(
     $$
-    select i.organization_id::text || ' ' || i.provider
+    select i.organization_id, i.provider
     from public.organization_integrations as i
-    where i.organization_id in ('00000004-0000-4000-8000-00000000000a', '00000004-0000-4000-8000-00000000000b')
+    where i.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
-    array[
-        '00000004-0000-4000-8000-00000000000a salesforce',
-        '00000004-0000-4000-8000-00000000000a pipedrive',
-        '00000004-0000-4000-8000-00000000000b salesforce'
-    ],
+    $$
+    values
+    (tests.org_id('Org A'), 'salesforce'),
+    (tests.org_id('Org A'), 'pipedrive'),
+    (tests.org_id('Org B'), 'salesforce')
+    $$,
     'OI-44: only the allowed inserts and deletes took effect'
 );
 select lives_ok(
-    $$delete from auth.users where id = '00000004-0000-4000-8000-0000000000a1'$$,
+    $$delete from auth.users where id = tests.user_id('admin a')$$,
     'OI-45: deleting admin A succeeds although they created integrations'
 );
 select is_empty(
     $$
     select i.id from public.organization_integrations as i
-    where i.created_by = '00000004-0000-4000-8000-0000000000a1'
+    where i.created_by = tests.user_id('admin a')
     $$,
     'OI-46: deleting a user clears created_by on their integrations'
 );
 delete from public.organizations
-where id = '00000004-0000-4000-8000-00000000000a';
+where id = tests.org_id('Org A');
 select is_empty(
     $$
     select i.id from public.organization_integrations as i
-    where i.organization_id = '00000004-0000-4000-8000-00000000000a'
+    where i.organization_id = tests.org_id('Org A')
     $$,
     'OI-47: deleting an organization deletes its integrations'
 );

@@ -8,13 +8,7 @@ begin;
 select plan(42);
 
 -- World: an admin of org A and one integration with the default documents.
-select tests.create_user('f20-admin@test.local', '00000020-0000-4000-8000-0000000000a1');
-insert into public.organizations (id, name)
-values ('00000020-0000-4000-8000-00000000000a', 'FM org A');
-insert into public.organization_members (organization_id, user_id, role)
-values ('00000020-0000-4000-8000-00000000000a', '00000020-0000-4000-8000-0000000000a1', 'admin');
-insert into public.organization_integrations (id, organization_id, provider)
-values ('00000020-1000-4000-8000-0000000000a1', '00000020-0000-4000-8000-00000000000a', 'salesforce');
+select tests.create_org('Org A', admins => array['admin a'], integrations => '{"IA1": "salesforce"}');
 
 -- Sets field_mappings of the test integration; the constraint decides.
 create function pg_temp.set_fm(p_document jsonb)
@@ -23,7 +17,7 @@ language sql
 as $$
     update public.organization_integrations
     set field_mappings = p_document
-    where id = '00000020-1000-4000-8000-0000000000a1';
+    where id = tests.integration_id('IA1');
 $$;
 
 -- The name of the constraint a statement violates (null if it succeeds),
@@ -87,7 +81,7 @@ select isnt_definer(
 );
 
 -- acting as authenticated (admin of org A) --------------------------------
-select tests.authenticate_as('00000020-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select is(
     pg_temp.violated_constraint($$select pg_temp.set_fm('[]')$$),
@@ -325,7 +319,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, field_mappings)
-    values ('00000020-0000-4000-8000-00000000000a', 'hubspot', '{"email": "email"}')
+    values (tests.org_id('Org A'), 'hubspot', '{"email": "email"}')
     $$,
     '23514', null, 'FM-41: service_role cannot insert a legacy-shaped document'
 );
@@ -337,7 +331,7 @@ select is(
     (
         select pg_catalog.jsonb_array_length(i.field_mappings -> 'mappings')
         from public.organization_integrations as i
-        where i.id = '00000020-1000-4000-8000-0000000000a1'
+        where i.id = tests.integration_id('IA1')
     ),
     8,
     'FM-42: the integration holds the last accepted document (FM-11''s eight mappings)'

@@ -9,13 +9,7 @@ begin;
 select plan(52);
 
 -- World: an admin of org A and one integration with the default documents.
-select tests.create_user('f21-admin@test.local', '00000021-0000-4000-8000-0000000000a1');
-insert into public.organizations (id, name)
-values ('00000021-0000-4000-8000-00000000000a', 'SS org A');
-insert into public.organization_members (organization_id, user_id, role)
-values ('00000021-0000-4000-8000-00000000000a', '00000021-0000-4000-8000-0000000000a1', 'admin');
-insert into public.organization_integrations (id, organization_id, provider)
-values ('00000021-1000-4000-8000-0000000000a1', '00000021-0000-4000-8000-00000000000a', 'salesforce');
+select tests.create_org('Org A', admins => array['admin a'], integrations => '{"IA1": "salesforce"}');
 
 -- Sets sync_schedule of the test integration; the constraint decides.
 create function pg_temp.set_ss(p_document jsonb)
@@ -24,7 +18,7 @@ language sql
 as $$
     update public.organization_integrations
     set sync_schedule = p_document
-    where id = '00000021-1000-4000-8000-0000000000a1';
+    where id = tests.integration_id('IA1');
 $$;
 
 -- A cron-mode document with the given expression.
@@ -88,7 +82,7 @@ select is_empty(
 );
 
 -- acting as authenticated (admin of org A) --------------------------------
-select tests.authenticate_as('00000021-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select is(
     pg_temp.violated_constraint($$select pg_temp.set_ss('{}')$$),
@@ -331,7 +325,7 @@ select is(
     (
         select i.sync_schedule ->> 'cron'
         from public.organization_integrations as i
-        where i.id = '00000021-1000-4000-8000-0000000000a1'
+        where i.id = tests.integration_id('IA1')
     ),
     '00 00 01 01 00',
     'SC-52: the integration holds the last accepted document (SC-12)'

@@ -78,8 +78,8 @@ values
 ('ss', '{"version": 1, "mode": null, "interval_minutes": 60, "cron": "", "timezone": "utc", "enabled": true}');
 
 -- acting as authenticated ----------------------------------------------------
-select tests.create_user('f22-user@test.local', '00000022-0000-4000-8000-0000000000a1');
-select tests.authenticate_as('00000022-0000-4000-8000-0000000000a1');
+select tests.create_named_user('user');
+select tests.authenticate_as(tests.user_id('user'));
 
 select is(
     public.field_mappings_problems('{"version": 1, "mappings": []}'),

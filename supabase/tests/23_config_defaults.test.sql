@@ -7,11 +7,8 @@ begin;
 
 select plan(7);
 
-select tests.create_user('f23-admin@test.local', '00000023-0000-4000-8000-0000000000a1');
-insert into public.organizations (id, name)
-values ('00000023-0000-4000-8000-00000000000a', 'Defaults org A');
-insert into public.organization_members (organization_id, user_id, role)
-values ('00000023-0000-4000-8000-00000000000a', '00000023-0000-4000-8000-0000000000a1', 'admin');
+-- World: an admin of org A, who creates an integration below.
+select tests.create_org('Org A', admins => array['admin a']);
 
 -- acting as postgres (catalog checks) -------------------------------------
 
@@ -54,12 +51,12 @@ select ok(
 );
 
 -- acting as authenticated (admin of org A) --------------------------------
-select tests.authenticate_as('00000023-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select lives_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000023-0000-4000-8000-00000000000a', 'pipedrive')
+    values (tests.org_id('Org A'), 'pipedrive')
     $$,
     'DF-06: admin A creates an integration without giving either document'
 );
@@ -67,7 +64,7 @@ select results_eq(
     $$
     select i.field_mappings, i.sync_schedule
     from public.organization_integrations as i
-    where i.organization_id = '00000023-0000-4000-8000-00000000000a' and i.provider = 'pipedrive'
+    where i.organization_id = tests.org_id('Org A') and i.provider = 'pipedrive'
     $$,
     $$
     values (

@@ -10,39 +10,25 @@ begin;
 
 select plan(32);
 
--- World: org A (admin, coordinator) and org B (admin).
-select tests.create_user('f24-admin-a@test.local', '00000024-0000-4000-8000-0000000000a1');
-select tests.create_user('f24-admin-b@test.local', '00000024-0000-4000-8000-0000000000b1');
-insert into public.organizations (id, name)
-values
-('00000024-0000-4000-8000-00000000000a', 'Repair org A'),
-('00000024-0000-4000-8000-00000000000b', 'Repair org B');
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-0000000000a1', 'admin'),
-('00000024-0000-4000-8000-00000000000b', '00000024-0000-4000-8000-0000000000b1', 'admin');
-insert into public.organization_integrations (id, organization_id, provider)
-values
--- A1: active, both documents broken
-('00000024-1000-4000-8000-0000000000a1', '00000024-0000-4000-8000-00000000000a', 'salesforce'),
--- A2: inactive, only the schedule broken
-('00000024-1000-4000-8000-0000000000a2', '00000024-0000-4000-8000-00000000000a', 'hubspot'),
--- A3: valid, must stay untouched
-('00000024-1000-4000-8000-0000000000a3', '00000024-0000-4000-8000-00000000000a', 'pipedrive'),
--- B1: in error, only the mappings broken
-('00000024-1000-4000-8000-0000000000b1', '00000024-0000-4000-8000-00000000000b', 'google_sheets');
+-- World: org A (admin) with A1 (active, both documents broken), A2
+-- (inactive, only the schedule broken) and A3 (valid, must stay untouched);
+-- org B (admin) with B1 (in error, only the mappings broken).
+select tests.create_org(
+    'Org A', admins => array['admin a'], integrations => '{"A1": "salesforce", "A2": "hubspot", "A3": "pipedrive"}'
+);
+select tests.create_org('Org B', admins => array['admin b'], integrations => '{"B1": "google_sheets"}');
 
 -- An active integration needs its credential in Vault.
 select tests.authenticate_as_service_role();
-select public.store_credential('00000024-1000-4000-8000-0000000000a1', 'f24-secret');
+select public.store_credential(tests.integration_id('A1'), 'f24-secret');
 select tests.clear_authentication();
 update public.organization_integrations set status = 'active'
-where id = '00000024-1000-4000-8000-0000000000a1';
+where id = tests.integration_id('A1');
 update public.organization_integrations set status = 'error'
-where id = '00000024-1000-4000-8000-0000000000b1';
+where id = tests.integration_id('B1');
 update public.organization_integrations
 set field_mappings = '{"version": 1, "mappings": [{"source": "Name", "target": "name", "required": true}]}'
-where id = '00000024-1000-4000-8000-0000000000a3';
+where id = tests.integration_id('A3');
 
 -- Plant invalid documents as they could exist before the checks.
 alter table public.organization_integrations drop constraint organization_integrations_field_mappings_check;
@@ -51,13 +37,13 @@ update public.organization_integrations
 set
     field_mappings = '{"Account.Name": "customer_name"}',
     sync_schedule = '{"frequency": "daily", "at": "02:00"}'
-where id = '00000024-1000-4000-8000-0000000000a1';
+where id = tests.integration_id('A1');
 update public.organization_integrations
 set sync_schedule = '{}'
-where id = '00000024-1000-4000-8000-0000000000a2';
+where id = tests.integration_id('A2');
 update public.organization_integrations
 set field_mappings = '{"version": 1, "mappings": [{"source": "A", "target": "Shipment ID", "required": true}]}'
-where id = '00000024-1000-4000-8000-0000000000b1';
+where id = tests.integration_id('B1');
 alter table public.organization_integrations
 add constraint organization_integrations_field_mappings_check
 check (private.field_mappings_is_valid(field_mappings)) not valid;
@@ -73,7 +59,7 @@ select
     i.sync_schedule,
     i.updated_at
 from public.organization_integrations as i
-where i.organization_id in ('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-00000000000b');
+where i.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'));
 grant select on before_repair to service_role;
 
 -- acting as postgres (catalog checks) -------------------------------------
@@ -113,7 +99,7 @@ select ok(
 );
 
 -- acting as authenticated and anon ----------------------------------------
-select tests.authenticate_as('00000024-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 select throws_ok(
     'select * from public.repair_integration_configs(true)', '42501', null,
     'RP-08: an organization admin cannot run the repair, not even as a dry run'
@@ -130,19 +116,19 @@ select throws_ok(
 -- acting as service_role: dry run ------------------------------------------
 select tests.authenticate_as_service_role();
 
-select results_eq(
+select set_eq(
     $$
     select r.integration_id, r.status_before::text, r.status_after::text,
-        pg_catalog.cardinality(r.field_mappings_problems) > 0, pg_catalog.cardinality(r.sync_schedule_problems) > 0
+        pg_catalog.cardinality(r.field_mappings_problems) > 0 as mappings_broken,
+        pg_catalog.cardinality(r.sync_schedule_problems) > 0 as schedule_broken
     from public.repair_integration_configs(true) as r
-    where r.organization_id in ('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-00000000000b')
-    order by r.integration_id
+    where r.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     $$
     values
-    ('00000024-1000-4000-8000-0000000000a1'::uuid, 'active', 'inactive', true, true),
-    ('00000024-1000-4000-8000-0000000000a2'::uuid, 'inactive', 'inactive', false, true),
-    ('00000024-1000-4000-8000-0000000000b1'::uuid, 'error', 'error', true, false)
+    (tests.integration_id('A1'), 'active', 'inactive', true, true),
+    (tests.integration_id('A2'), 'inactive', 'inactive', false, true),
+    (tests.integration_id('B1'), 'error', 'error', true, false)
     $$,
     'RP-11: a dry run reports the three invalid integrations, what is wrong and the status change'
 );
@@ -158,14 +144,14 @@ select is_empty(
 select is_empty(
     $$
     select 1 from private.integration_config_repairs as a
-    where a.organization_id in ('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-00000000000b')
+    where a.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     'RP-13: the dry run wrote no audit row'
 );
 select is_empty(
     $$
     select 1 from public.organization_notifications as n
-    where n.organization_id in ('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-00000000000b')
+    where n.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     'RP-14: the dry run notified nobody'
 );
@@ -175,7 +161,7 @@ select is(
     (
         select pg_catalog.count(*)::integer
         from public.repair_integration_configs(false, '00000024-9999-4000-8000-000000000001') as r
-        where r.organization_id in ('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-00000000000b')
+        where r.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     ),
     3,
     'RP-15: service_role repairs the three invalid integrations'
@@ -184,30 +170,29 @@ select is(
 -- acting as postgres: the outcome --------------------------------------------
 select tests.clear_authentication();
 
-select results_eq(
+select set_eq(
     $$
     select i.id, i.status::text, i.field_mappings, i.sync_schedule
     from public.organization_integrations as i
     inner join before_repair as b on i.id = b.id
-    order by i.id
     $$,
     $$
     values
     (
-        '00000024-1000-4000-8000-0000000000a1'::uuid, 'inactive', '{"version": 1, "mappings": []}'::jsonb,
+        tests.integration_id('A1'), 'inactive', '{"version": 1, "mappings": []}'::jsonb,
         '{"version": 1, "mode": "manual", "timezone": "UTC", "enabled": false}'::jsonb
     ),
     (
-        '00000024-1000-4000-8000-0000000000a2'::uuid, 'inactive', '{"version": 1, "mappings": []}'::jsonb,
+        tests.integration_id('A2'), 'inactive', '{"version": 1, "mappings": []}'::jsonb,
         '{"version": 1, "mode": "manual", "timezone": "UTC", "enabled": false}'::jsonb
     ),
     (
-        '00000024-1000-4000-8000-0000000000a3'::uuid, 'inactive',
+        tests.integration_id('A3'), 'inactive',
         '{"version": 1, "mappings": [{"source": "Name", "target": "name", "required": true}]}'::jsonb,
         '{"version": 1, "mode": "manual", "timezone": "UTC", "enabled": false}'::jsonb
     ),
     (
-        '00000024-1000-4000-8000-0000000000b1'::uuid, 'error', '{"version": 1, "mappings": []}'::jsonb,
+        tests.integration_id('B1'), 'error', '{"version": 1, "mappings": []}'::jsonb,
         '{"version": 1, "mode": "manual", "timezone": "UTC", "enabled": false}'::jsonb
     )
     $$,
@@ -216,11 +201,11 @@ select results_eq(
 select is(
     (
         select i.updated_at from public.organization_integrations as i
-        where i.id = '00000024-1000-4000-8000-0000000000a3'
+        where i.id = tests.integration_id('A3')
     ),
     (
         select b.updated_at from before_repair as b
-        where b.id = '00000024-1000-4000-8000-0000000000a3'
+        where b.id = tests.integration_id('A3')
     ),
     'RP-17: the valid integration was not even updated'
 );
@@ -235,7 +220,7 @@ select results_eq(
     select b.id, b.status::text, case when b.status = 'active' then 'inactive' else b.status::text end,
         b.field_mappings, b.sync_schedule
     from before_repair as b
-    where b.id <> '00000024-1000-4000-8000-0000000000a3'
+    where b.id <> tests.integration_id('A3')
     order by b.id
     $$,
     'RP-18: the audit keeps both old documents and the status change of every repaired integration'
@@ -244,7 +229,7 @@ select results_eq(
     $$
     select a.field_mappings_problems, a.sync_schedule_problems
     from private.integration_config_repairs as a
-    where a.integration_id = '00000024-1000-4000-8000-0000000000a2'
+    where a.integration_id = tests.integration_id('A2')
     $$,
     $$
     values (
@@ -266,8 +251,8 @@ select results_eq(
     $$,
     $$
     values
-    ('00000024-0000-4000-8000-00000000000a'::uuid, 'integration_config_repaired', 2),
-    ('00000024-0000-4000-8000-00000000000b'::uuid, 'integration_config_repaired', 1)
+    (tests.org_id('Org A')::uuid, 'integration_config_repaired', 2),
+    (tests.org_id('Org B')::uuid, 'integration_config_repaired', 1)
     $$,
     'RP-20: each affected organization got one notification counting its repaired integrations'
 );
@@ -275,28 +260,34 @@ select is(
     (
         select (
             pg_catalog.jsonb_path_query_first(
-                n.details, '$.integrations[*] ? (@.id == "00000024-1000-4000-8000-0000000000a1")'
+                n.details,
+                '$.integrations[*] ? (@.id == $id)',
+                pg_catalog.jsonb_build_object('id', tests.integration_id('A1'))
             ) - 'field_mappings_problems'
         ) - 'sync_schedule_problems'
         from public.organization_notifications as n
         where
             n.repair_run_id = '00000024-9999-4000-8000-000000000001'
-            and n.organization_id = '00000024-0000-4000-8000-00000000000a'
+            and n.organization_id = tests.org_id('Org A')
     ),
-    '{"id": "00000024-1000-4000-8000-0000000000a1", "provider": "salesforce", "deactivated": true,
-      "display_name": null, "field_mappings_reset": true, "sync_schedule_reset": true}'::jsonb,
+    pg_catalog.jsonb_build_object(
+        'id', tests.integration_id('A1'), 'provider', 'salesforce', 'deactivated', true,
+        'display_name', 'A1', 'field_mappings_reset', true, 'sync_schedule_reset', true
+    ),
     'RP-21: the notification says which integration was reset and deactivated'
 );
 select is(
     (
         select
             pg_catalog.jsonb_path_query_first(
-                n.details, '$.integrations[*] ? (@.id == "00000024-1000-4000-8000-0000000000b1").field_mappings_problems'
+                n.details,
+                '$.integrations[*] ? (@.id == $id).field_mappings_problems',
+                pg_catalog.jsonb_build_object('id', tests.integration_id('B1'))
             )
         from public.organization_notifications as n
         where
             n.repair_run_id = '00000024-9999-4000-8000-000000000001'
-            and n.organization_id = '00000024-0000-4000-8000-00000000000b'
+            and n.organization_id = tests.org_id('Org B')
     ),
     '["$.mappings[0].target: must be a lowercase letter followed by up to 62 lowercase letters, digits or underscores"]'::jsonb,
     'RP-22: the notification tells the admins what was wrong'
@@ -308,7 +299,7 @@ select tests.authenticate_as_service_role();
 select is_empty(
     $$
     select r.integration_id from public.repair_integration_configs(false, '00000024-9999-4000-8000-000000000002') as r
-    where r.organization_id in ('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-00000000000b')
+    where r.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     'RP-23: a second run finds nothing to repair'
 );
@@ -316,7 +307,7 @@ select tests.clear_authentication();
 select is(
     (
         select pg_catalog.count(*)::integer from private.integration_config_repairs as a
-        where a.organization_id in ('00000024-0000-4000-8000-00000000000a', '00000024-0000-4000-8000-00000000000b')
+        where a.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     ),
     3,
     'RP-24: the second run added no audit row'
@@ -330,9 +321,10 @@ select is_empty(
 );
 
 -- Batches of one run add up in one notification per organization ------------
+-- A1 and A3 are broken again; the first batch ends at the lower of their ids.
 alter table public.organization_integrations drop constraint organization_integrations_field_mappings_check;
 update public.organization_integrations set field_mappings = '{"version": 2}'
-where id in ('00000024-1000-4000-8000-0000000000a1', '00000024-1000-4000-8000-0000000000a3');
+where id in (tests.integration_id('A1'), tests.integration_id('A3'));
 alter table public.organization_integrations
 add constraint organization_integrations_field_mappings_check
 check (private.field_mappings_is_valid(field_mappings)) not valid;
@@ -342,21 +334,23 @@ select is(
     (
         select pg_catalog.count(*)::integer
         from public.repair_integration_configs(
-            false, '00000024-9999-4000-8000-000000000003', null, '00000024-1000-4000-8000-0000000000a2'
+            false, '00000024-9999-4000-8000-000000000003',
+            null, least(tests.integration_id('A1'), tests.integration_id('A3'))
         )
     ),
     1,
-    'RP-26: a batch repairs only the integrations in its id range (first batch: A1)'
+    'RP-26: a batch repairs only the integrations in its id range (first batch: the first of A1 and A3)'
 );
 select is(
     (
         select pg_catalog.count(*)::integer
         from public.repair_integration_configs(
-            false, '00000024-9999-4000-8000-000000000003', '00000024-1000-4000-8000-0000000000a2', null
+            false, '00000024-9999-4000-8000-000000000003',
+            least(tests.integration_id('A1'), tests.integration_id('A3')), null
         )
     ),
     1,
-    'RP-27: the next batch of the same run repairs the rest (A3)'
+    'RP-27: the next batch of the same run repairs the rest (the other one)'
 );
 select tests.clear_authentication();
 select results_eq(
@@ -387,14 +381,14 @@ select lives_ok(
 select ok(
     (
         select i.status = 'inactive' from public.organization_integrations as i
-        where i.id = '00000024-1000-4000-8000-0000000000a1'
+        where i.id = tests.integration_id('A1')
     ),
     'RP-31: the repaired integration stays inactive until an admin reactivates it'
 );
 select is(
     (
         select pg_catalog.count(*)::integer from private.integration_config_repairs as a
-        where a.organization_id = '00000024-0000-4000-8000-00000000000a'
+        where a.organization_id = tests.org_id('Org A')
     ),
     4,
     'RP-32: every repair of org A is in the audit (two in the first run, two in the batched run)'

@@ -8,27 +8,17 @@ begin;
 select plan(20);
 
 -- World: org A (admin, coordinator), org B (admin), a user in no organization.
-select tests.create_user('f25-admin-a@test.local', '00000025-0000-4000-8000-0000000000a1');
-select tests.create_user('f25-coord-a@test.local', '00000025-0000-4000-8000-0000000000a2');
-select tests.create_user('f25-admin-b@test.local', '00000025-0000-4000-8000-0000000000b1');
-select tests.create_user('f25-nobody@test.local', '00000025-0000-4000-8000-0000000000c1');
-insert into public.organizations (id, name)
-values
-('00000025-0000-4000-8000-00000000000a', 'Notice org A'),
-('00000025-0000-4000-8000-00000000000b', 'Notice org B');
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000025-0000-4000-8000-00000000000a', '00000025-0000-4000-8000-0000000000a1', 'admin'),
-('00000025-0000-4000-8000-00000000000a', '00000025-0000-4000-8000-0000000000a2', 'coordinator'),
-('00000025-0000-4000-8000-00000000000b', '00000025-0000-4000-8000-0000000000b1', 'admin');
+select tests.create_org('Org A', admins => array['admin a'], coordinators => array['coordinator a']);
+select tests.create_org('Org B', admins => array['admin b']);
+select tests.create_named_user('nobody');
 insert into public.organization_notifications (id, organization_id, kind, repair_run_id, details)
 values
 (
-    '00000025-2000-4000-8000-0000000000a1', '00000025-0000-4000-8000-00000000000a', 'integration_config_repaired',
+    '00000025-2000-4000-8000-0000000000a1', tests.org_id('Org A'), 'integration_config_repaired',
     '00000025-9999-4000-8000-000000000001', '{"integration_count": 1, "integrations": []}'
 ),
 (
-    '00000025-2000-4000-8000-0000000000b1', '00000025-0000-4000-8000-00000000000b', 'integration_config_repaired',
+    '00000025-2000-4000-8000-0000000000b1', tests.org_id('Org B'), 'integration_config_repaired',
     '00000025-9999-4000-8000-000000000001', '{"integration_count": 3, "integrations": []}'
 );
 
@@ -72,7 +62,7 @@ select has_index(
 );
 
 -- acting as authenticated: admin of A ---------------------------------------
-select tests.authenticate_as('00000025-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select results_eq(
     $$select n.id from public.organization_notifications as n where n.id::text like '00000025-%' order by n.id$$,
@@ -82,7 +72,7 @@ select results_eq(
 select throws_ok(
     $$
     insert into public.organization_notifications (organization_id, kind)
-    values ('00000025-0000-4000-8000-00000000000a', 'integration_config_repaired')
+    values (tests.org_id('Org A'), 'integration_config_repaired')
     $$,
     '42501', null, 'NT-10: admin A cannot create a notification'
 );
@@ -96,18 +86,18 @@ select throws_ok(
 );
 
 -- acting as authenticated: coordinator of A, admin of B, nobody ---------------
-select tests.authenticate_as('00000025-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 select is_empty(
     $$select n.id from public.organization_notifications as n where n.id::text like '00000025-%'$$,
     'NT-13: a coordinator of A reads no notification (admins only)'
 );
-select tests.authenticate_as('00000025-0000-4000-8000-0000000000b1');
+select tests.authenticate_as(tests.user_id('admin b'));
 select results_eq(
     $$select n.id from public.organization_notifications as n where n.id::text like '00000025-%'$$,
     array['00000025-2000-4000-8000-0000000000b1']::uuid[],
     'NT-14: admin B reads only org B''s notification'
 );
-select tests.authenticate_as('00000025-0000-4000-8000-0000000000c1');
+select tests.authenticate_as(tests.user_id('nobody'));
 select is_empty(
     $$select n.id from public.organization_notifications as n where n.id::text like '00000025-%'$$,
     'NT-15: a user in no organization reads no notification'
@@ -133,21 +123,21 @@ select is(
 select lives_ok(
     $$
     insert into public.organization_notifications (organization_id, kind, repair_run_id)
-    values ('00000025-0000-4000-8000-00000000000a', 'integration_config_repaired', '00000025-9999-4000-8000-000000000002')
+    values (tests.org_id('Org A'), 'integration_config_repaired', '00000025-9999-4000-8000-000000000002')
     $$,
     'NT-18: service_role can write a notification'
 );
 select throws_ok(
     $$
     insert into public.organization_notifications (organization_id, kind)
-    values ('00000025-0000-4000-8000-00000000000a', 'newsletter')
+    values (tests.org_id('Org A'), 'newsletter')
     $$,
     '23514', null, 'NT-19: a notification of an unknown kind is refused'
 );
 select throws_ok(
     $$
     insert into public.organization_notifications (organization_id, kind, repair_run_id)
-    values ('00000025-0000-4000-8000-00000000000a', 'integration_config_repaired', '00000025-9999-4000-8000-000000000001')
+    values (tests.org_id('Org A'), 'integration_config_repaired', '00000025-9999-4000-8000-000000000001')
     $$,
     '23505', null, 'NT-20: one repair run has at most one notification per organization'
 );

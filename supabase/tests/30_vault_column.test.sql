@@ -9,27 +9,12 @@ begin;
 select plan(37);
 
 -- World: org A (admin, coordinator), org B (admin); IA1 and IA2 in A, IB1 in
--- B; credentials stored for IA1 and IB1. Ids are unique to this file.
-select tests.create_user('f30-admin-a@test.local', '00000030-0000-4000-8000-0000000000a1');
-select tests.create_user('f30-coordinator-a@test.local', '00000030-0000-4000-8000-0000000000a2');
-select tests.create_user('f30-admin-b@test.local', '00000030-0000-4000-8000-0000000000b1');
-
-insert into public.organizations (id, name)
-values
-('00000030-0000-4000-8000-00000000000a', 'VC org A'),
-('00000030-0000-4000-8000-00000000000b', 'VC org B');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000030-0000-4000-8000-00000000000a', '00000030-0000-4000-8000-0000000000a1', 'admin'),
-('00000030-0000-4000-8000-00000000000a', '00000030-0000-4000-8000-0000000000a2', 'coordinator'),
-('00000030-0000-4000-8000-00000000000b', '00000030-0000-4000-8000-0000000000b1', 'admin');
-
-insert into public.organization_integrations (id, organization_id, provider, display_name)
-values
-('00000030-1000-4000-8000-0000000000a1', '00000030-0000-4000-8000-00000000000a', 'salesforce', 'IA1'),
-('00000030-1000-4000-8000-0000000000a2', '00000030-0000-4000-8000-00000000000a', 'hubspot', 'IA2'),
-('00000030-1000-4000-8000-0000000000b1', '00000030-0000-4000-8000-00000000000b', 'salesforce', 'IB1');
+-- B; credentials stored for IA1 and IB1.
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2": "hubspot"}'
+);
+select tests.create_org('Org B', admins => array['admin b'], integrations => '{"IB1": "salesforce"}');
 
 -- A direct postgres session is privileged. The secret ids are random, so keep
 -- them in transaction-local settings that every role can read.
@@ -38,12 +23,12 @@ do $setup$
 begin
     perform pg_catalog.set_config(
         'f30.secret_a1',
-        public.store_credential('00000030-1000-4000-8000-0000000000a1', 'f30-value-a1')::text,
+        public.store_credential(tests.integration_id('IA1'), 'f30-value-a1')::text,
         true
     );
     perform pg_catalog.set_config(
         'f30.secret_b1',
-        public.store_credential('00000030-1000-4000-8000-0000000000b1', 'f30-value-b1')::text,
+        public.store_credential(tests.integration_id('IB1'), 'f30-value-b1')::text,
         true
     );
 end
@@ -157,12 +142,12 @@ select set_eq(
 );
 
 -- acting as admin of A (cases 2, 3, 4 and 7)
-select tests.authenticate_as('00000030-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, status)
-    values ('00000030-0000-4000-8000-00000000000a', 'pipedrive', 'active')
+    values (tests.org_id('Org A'), 'pipedrive', 'active')
     $$,
     '23514',
     null,
@@ -171,14 +156,14 @@ select throws_ok(
 select results_eq(
     $$
     insert into public.organization_integrations (organization_id, provider, status)
-    values ('00000030-0000-4000-8000-00000000000a', 'pipedrive', 'inactive')
+    values (tests.org_id('Org A'), 'pipedrive', 'inactive')
     returning status::text
     $$,
     array['inactive'],
     'VC-16: admin A inserts an inactive integration without vault_secret_id'
 );
 select throws_ok(
-    $$update public.organization_integrations set status = 'active' where id = '00000030-1000-4000-8000-0000000000a2'$$,
+    $$update public.organization_integrations set status = 'active' where id = tests.integration_id('IA2')$$,
     '23514',
     null,
     'VC-17: admin A cannot set an integration without vault_secret_id to active'
@@ -186,29 +171,29 @@ select throws_ok(
 select results_eq(
     $$
     update public.organization_integrations set status = 'active'
-    where id = '00000030-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     returning status::text
     $$,
     array['active'],
     'VC-18: admin A activates an integration once its credential is stored'
 );
 select results_eq(
-    $$select public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000a1')$$,
+    $$select public.get_integration_vault_secret_id(tests.integration_id('IA1'))$$,
     $$select pg_catalog.current_setting('f30.secret_a1')::uuid$$,
     'VC-19: admin A gets vault_secret_id of their own organization''s integration'
 );
 select is(
-    public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000b1'),
+    public.get_integration_vault_secret_id(tests.integration_id('IB1')),
     null,
     'VC-20: admin A gets null for another organization''s integration'
 );
 select is(
-    public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000a2'),
+    public.get_integration_vault_secret_id(tests.integration_id('IA2')),
     null,
     'VC-21: admin A gets null for an integration of theirs without a credential'
 );
 select throws_ok(
-    $$select i.vault_secret_id from public.organization_integrations as i where i.id = '00000030-1000-4000-8000-0000000000a1'$$,
+    $$select i.vault_secret_id from public.organization_integrations as i where i.id = tests.integration_id('IA1')$$,
     '42501',
     null,
     'VC-22: admin A cannot select vault_secret_id from the table, even for their own rows'
@@ -223,23 +208,23 @@ select set_eq(
     $$
     select i.display_name
     from public.organization_integrations as i
-    where i.organization_id = '00000030-0000-4000-8000-00000000000a'
+    where i.organization_id = tests.org_id('Org A')
     $$,
     array['IA1', 'IA2', null],
     'VC-24: admin A still reads the other columns of their rows'
 );
 
 -- acting as coordinator of A (case 6)
-select tests.authenticate_as('00000030-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 
 select throws_ok(
-    $$select i.vault_secret_id from public.organization_integrations as i where i.id = '00000030-1000-4000-8000-0000000000a1'$$,
+    $$select i.vault_secret_id from public.organization_integrations as i where i.id = tests.integration_id('IA1')$$,
     '42501',
     null,
     'VC-25: coordinator A cannot read vault_secret_id (42501 on the column)'
 );
 select is(
-    public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000a1'),
+    public.get_integration_vault_secret_id(tests.integration_id('IA1')),
     null,
     'VC-26: coordinator A gets null from get_integration_vault_secret_id'
 );
@@ -247,22 +232,22 @@ select results_eq(
     $$
     select i.provider, i.status::text
     from public.organization_integrations as i
-    where i.id = '00000030-1000-4000-8000-0000000000a1'
+    where i.id = tests.integration_id('IA1')
     $$,
     $$values ('salesforce', 'active')$$,
     'VC-27: coordinator A still reads the other columns'
 );
 
 -- acting as admin of B (case 7, the other way round)
-select tests.authenticate_as('00000030-0000-4000-8000-0000000000b1');
+select tests.authenticate_as(tests.user_id('admin b'));
 
 select results_eq(
-    $$select public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000b1')$$,
+    $$select public.get_integration_vault_secret_id(tests.integration_id('IB1'))$$,
     $$select pg_catalog.current_setting('f30.secret_b1')::uuid$$,
     'VC-28: admin B gets vault_secret_id of their own organization''s integration'
 );
 select is(
-    public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000a1'),
+    public.get_integration_vault_secret_id(tests.integration_id('IA1')),
     null,
     'VC-29: admin B gets null for org A''s integration'
 );
@@ -277,7 +262,7 @@ select throws_ok(
     'VC-30: anon cannot read vault_secret_id'
 );
 select throws_ok(
-    $$select public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000a1')$$,
+    $$select public.get_integration_vault_secret_id(tests.integration_id('IA1'))$$,
     '42501',
     null,
     'VC-31: anon cannot execute get_integration_vault_secret_id'
@@ -289,40 +274,39 @@ select tests.authenticate_as_service_role();
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, status)
-    values ('00000030-0000-4000-8000-00000000000b', 'pipedrive', 'active')
+    values (tests.org_id('Org B'), 'pipedrive', 'active')
     $$,
     '23514',
     null,
     'VC-32: service_role cannot insert an active integration without vault_secret_id'
 );
 select throws_ok(
-    $$update public.organization_integrations set status = 'active' where id = '00000030-1000-4000-8000-0000000000a2'$$,
+    $$update public.organization_integrations set status = 'active' where id = tests.integration_id('IA2')$$,
     '23514',
     null,
     'VC-33: service_role cannot set an integration without vault_secret_id to active'
 );
 select throws_ok(
-    $$update public.organization_integrations set vault_secret_id = null where id = '00000030-1000-4000-8000-0000000000a1'$$,
+    $$update public.organization_integrations set vault_secret_id = null where id = tests.integration_id('IA1')$$,
     '23514',
     null,
     'VC-34: service_role cannot unlink the credential of an active integration'
 );
-select results_eq(
+select set_eq(
     $$
-    select i.vault_secret_id
+    select i.id, i.vault_secret_id
     from public.organization_integrations as i
-    where i.id in ('00000030-1000-4000-8000-0000000000a1', '00000030-1000-4000-8000-0000000000b1')
-    order by i.id
+    where i.id in (tests.integration_id('IA1'), tests.integration_id('IB1'))
     $$,
     $$
     values
-    (pg_catalog.current_setting('f30.secret_a1')::uuid),
-    (pg_catalog.current_setting('f30.secret_b1')::uuid)
+    (tests.integration_id('IA1'), pg_catalog.current_setting('f30.secret_a1')::uuid),
+    (tests.integration_id('IB1'), pg_catalog.current_setting('f30.secret_b1')::uuid)
     $$,
     'VC-35: service_role reads vault_secret_id directly'
 );
 select results_eq(
-    $$select public.get_integration_vault_secret_id('00000030-1000-4000-8000-0000000000a1')$$,
+    $$select public.get_integration_vault_secret_id(tests.integration_id('IA1'))$$,
     $$select pg_catalog.current_setting('f30.secret_a1')::uuid$$,
     'VC-36: service_role gets vault_secret_id from get_integration_vault_secret_id'
 );
@@ -330,19 +314,18 @@ select results_eq(
 -- acting as postgres: what the rejected statements left behind
 select tests.clear_authentication();
 
-select results_eq(
+select set_eq(
     $$
-    select i.organization_id::text, i.provider, i.status::text
+    select i.organization_id, i.provider, i.status::text
     from public.organization_integrations as i
-    where i.organization_id in ('00000030-0000-4000-8000-00000000000a', '00000030-0000-4000-8000-00000000000b')
-    order by i.organization_id, i.provider
+    where i.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     $$
     values
-    ('00000030-0000-4000-8000-00000000000a', 'hubspot', 'inactive'),
-    ('00000030-0000-4000-8000-00000000000a', 'pipedrive', 'inactive'),
-    ('00000030-0000-4000-8000-00000000000a', 'salesforce', 'active'),
-    ('00000030-0000-4000-8000-00000000000b', 'salesforce', 'inactive')
+    (tests.org_id('Org A'), 'hubspot', 'inactive'),
+    (tests.org_id('Org A'), 'pipedrive', 'inactive'),
+    (tests.org_id('Org A'), 'salesforce', 'active'),
+    (tests.org_id('Org B'), 'salesforce', 'inactive')
     $$,
     'VC-37: only the inactive insert and the activation with a credential took effect'
 );

@@ -8,30 +8,13 @@ begin;
 select plan(95);
 
 -- World: org A (admin, coordinator) with IA1..IA4, org B (admin) with IB1,
--- and a non-member. Ids are unique to this file.
-select tests.create_user('f31-admin-a@test.local', '00000031-0000-4000-8000-0000000000a1');
-select tests.create_user('f31-coordinator-a@test.local', '00000031-0000-4000-8000-0000000000a2');
-select tests.create_user('f31-admin-b@test.local', '00000031-0000-4000-8000-0000000000b1');
-select tests.create_user('f31-outsider@test.local', '00000031-0000-4000-8000-0000000000f1');
-
-insert into public.organizations (id, name)
-values
-('00000031-0000-4000-8000-00000000000a', 'CF org A'),
-('00000031-0000-4000-8000-00000000000b', 'CF org B');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000031-0000-4000-8000-00000000000a', '00000031-0000-4000-8000-0000000000a1', 'admin'),
-('00000031-0000-4000-8000-00000000000a', '00000031-0000-4000-8000-0000000000a2', 'coordinator'),
-('00000031-0000-4000-8000-00000000000b', '00000031-0000-4000-8000-0000000000b1', 'admin');
-
-insert into public.organization_integrations (id, organization_id, provider)
-values
-('00000031-1000-4000-8000-0000000000a1', '00000031-0000-4000-8000-00000000000a', 'salesforce'),
-('00000031-1000-4000-8000-0000000000a2', '00000031-0000-4000-8000-00000000000a', 'hubspot'),
-('00000031-1000-4000-8000-0000000000a3', '00000031-0000-4000-8000-00000000000a', 'pipedrive'),
-('00000031-1000-4000-8000-0000000000a4', '00000031-0000-4000-8000-00000000000a', 'zendesk'),
-('00000031-1000-4000-8000-0000000000b1', '00000031-0000-4000-8000-00000000000b', 'salesforce');
+-- and a non-member.
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2": "hubspot", "IA3": "pipedrive", "IA4": "zendesk"}'
+);
+select tests.create_org('Org B', admins => array['admin b'], integrations => '{"IB1": "salesforce"}');
+select tests.create_named_user('outsider');
 
 -- acting as postgres (catalog checks)
 
@@ -188,7 +171,7 @@ select has_index(
 );
 
 -- acting as admin of A: store, rotate, revoke
-select tests.authenticate_as('00000031-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 -- Secret ids are random: kept in transaction-local settings every role can read.
 -- Set in DO blocks: a random id printed to the TAP stream could parse as a plan line.
@@ -196,7 +179,7 @@ do $setup$
 begin
     perform pg_catalog.set_config(
         'f31.secret_a1',
-        public.store_credential('00000031-1000-4000-8000-0000000000a1', 'f31-first-value')::text,
+        public.store_credential(tests.integration_id('IA1'), 'f31-first-value')::text,
         true
     );
 end
@@ -208,21 +191,21 @@ select isnt(
     'CF-27: admin A stores a credential for IA1 and gets its Vault id back'
 );
 select results_eq(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a1', 'f31-second-value')$$,
+    $$select public.store_credential(tests.integration_id('IA1'), 'f31-second-value')$$,
     $$select pg_catalog.current_setting('f31.secret_a1')::uuid$$,
     'CF-28: storing again for IA1 returns the same id (replaced in place)'
 );
 select lives_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a1', 'f31-rotated-value')$$,
+    $$select public.rotate_credential(tests.integration_id('IA1'), 'f31-rotated-value')$$,
     'CF-29: admin A rotates the credential of IA1'
 );
 select results_eq(
-    $$select public.get_integration_vault_secret_id('00000031-1000-4000-8000-0000000000a1')$$,
+    $$select public.get_integration_vault_secret_id(tests.integration_id('IA1'))$$,
     $$select pg_catalog.current_setting('f31.secret_a1')::uuid$$,
     'CF-30: rotating keeps vault_secret_id'
 );
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a2', 'f31-value')$$,
+    $$select public.rotate_credential(tests.integration_id('IA2'), 'f31-value')$$,
     'P0002',
     null,
     'CF-31: rotating an integration with nothing linked raises P0002'
@@ -248,31 +231,31 @@ select throws_ok(
 
 -- Authorization comes first: 42501 whether the id is unknown or foreign.
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000b1', 'f31-value')$$,
+    $$select public.store_credential(tests.integration_id('IB1'), 'f31-value')$$,
     '42501',
     null,
     'CF-35: admin A cannot store a credential for org B''s integration'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-00000000dead', 'f31-value')$$,
+    $$select public.store_credential(tests.integration_id('never created'), 'f31-value')$$,
     '42501',
     null,
     'CF-36: admin A gets 42501, not P0002, for an unknown integration (no existence oracle)'
 );
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-00000000dead', 'f31-value')$$,
+    $$select public.rotate_credential(tests.integration_id('never created'), 'f31-value')$$,
     '42501',
     null,
     'CF-37: admin A gets 42501 rotating an unknown integration'
 );
 select throws_ok(
-    $$select public.revoke_credential('00000031-1000-4000-8000-00000000dead')$$,
+    $$select public.revoke_credential(tests.integration_id('never created'))$$,
     '42501',
     null,
     'CF-38: admin A gets 42501 revoking an unknown integration'
 );
 select throws_ok(
-    $$select private.store_credential('00000031-1000-4000-8000-0000000000b1', 'f31-value')$$,
+    $$select private.store_credential(tests.integration_id('IB1'), 'f31-value')$$,
     '42501',
     null,
     'CF-39: calling the private function directly does not skip the authorization'
@@ -280,106 +263,106 @@ select throws_ok(
 
 -- Bad input, checked after authorization.
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a2', null)$$,
+    $$select public.store_credential(tests.integration_id('IA2'), null)$$,
     '22023',
     null,
     'CF-40: store rejects a null secret'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a2', '')$$,
+    $$select public.store_credential(tests.integration_id('IA2'), '')$$,
     '22023',
     null,
     'CF-41: store rejects an empty secret'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a2', E' \t\n\r ')$$,
+    $$select public.store_credential(tests.integration_id('IA2'), E' \t\n\r ')$$,
     '22023',
     null,
     'CF-42: store rejects a whitespace-only secret'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a2', pg_catalog.repeat('x', 65537))$$,
+    $$select public.store_credential(tests.integration_id('IA2'), pg_catalog.repeat('x', 65537))$$,
     '22023',
     null,
     'CF-43: store rejects a secret of 65,537 bytes'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a2', pg_catalog.repeat('é', 32769))$$,
+    $$select public.store_credential(tests.integration_id('IA2'), pg_catalog.repeat('é', 32769))$$,
     '22023',
     null,
     'CF-44: store counts bytes, not characters (32,769 two-byte characters are rejected)'
 );
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a1', '   ')$$,
+    $$select public.rotate_credential(tests.integration_id('IA1'), '   ')$$,
     '22023',
     null,
     'CF-45: rotate rejects a whitespace-only secret'
 );
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a1', pg_catalog.repeat('x', 65537))$$,
+    $$select public.rotate_credential(tests.integration_id('IA1'), pg_catalog.repeat('x', 65537))$$,
     '22023',
     null,
     'CF-46: rotate rejects a secret over 65,536 bytes'
 );
 select isnt(
-    public.store_credential('00000031-1000-4000-8000-0000000000a2', pg_catalog.repeat('x', 65536)),
+    public.store_credential(tests.integration_id('IA2'), pg_catalog.repeat('x', 65536)),
     null,
     'CF-47: store accepts a secret of exactly 65,536 bytes'
 );
 select lives_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a2', pg_catalog.repeat('é', 32768))$$,
+    $$select public.rotate_credential(tests.integration_id('IA2'), pg_catalog.repeat('é', 32768))$$,
     'CF-48: rotate accepts exactly 65,536 bytes of two-byte characters'
 );
 
 select lives_ok(
-    $$select public.revoke_credential('00000031-1000-4000-8000-0000000000a2')$$,
+    $$select public.revoke_credential(tests.integration_id('IA2'))$$,
     'CF-49: admin A revokes the credential of IA2'
 );
 select is(
-    public.get_integration_vault_secret_id('00000031-1000-4000-8000-0000000000a2'),
+    public.get_integration_vault_secret_id(tests.integration_id('IA2')),
     null,
     'CF-50: after revoking, IA2 has no vault_secret_id'
 );
 
 -- acting as coordinator of A
-select tests.authenticate_as('00000031-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a1', 'f31-coordinator')$$,
+    $$select public.store_credential(tests.integration_id('IA1'), 'f31-coordinator')$$,
     '42501',
     null,
     'CF-51: coordinator A cannot store a credential'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a1', '')$$,
+    $$select public.store_credential(tests.integration_id('IA1'), '')$$,
     '42501',
     null,
     'CF-52: coordinator A gets 42501, not 22023, for a bad secret (authorization first)'
 );
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a1', 'f31-coordinator')$$,
+    $$select public.rotate_credential(tests.integration_id('IA1'), 'f31-coordinator')$$,
     '42501',
     null,
     'CF-53: coordinator A cannot rotate a credential'
 );
 select throws_ok(
-    $$select public.revoke_credential('00000031-1000-4000-8000-0000000000a1')$$,
+    $$select public.revoke_credential(tests.integration_id('IA1'))$$,
     '42501',
     null,
     'CF-54: coordinator A cannot revoke a credential'
 );
 
 -- acting as admin of B
-select tests.authenticate_as('00000031-0000-4000-8000-0000000000b1');
+select tests.authenticate_as(tests.user_id('admin b'));
 
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a1', 'f31-taken-over')$$,
+    $$select public.rotate_credential(tests.integration_id('IA1'), 'f31-taken-over')$$,
     '42501',
     null,
     'CF-55: admin B cannot rotate org A''s credential'
 );
 select throws_ok(
-    $$select public.revoke_credential('00000031-1000-4000-8000-0000000000a1')$$,
+    $$select public.revoke_credential(tests.integration_id('IA1'))$$,
     '42501',
     null,
     'CF-56: admin B cannot revoke org A''s credential'
@@ -388,16 +371,16 @@ select is_empty(
     $$
     select a.id
     from public.credential_audit as a
-    where a.organization_id = '00000031-0000-4000-8000-00000000000a'
+    where a.organization_id = tests.org_id('Org A')
     $$,
     'CF-57: admin B reads none of org A''s audit rows'
 );
 
 -- acting as a non-member
-select tests.authenticate_as('00000031-0000-4000-8000-0000000000f1');
+select tests.authenticate_as(tests.user_id('outsider'));
 
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a1', 'f31-outsider')$$,
+    $$select public.store_credential(tests.integration_id('IA1'), 'f31-outsider')$$,
     '42501',
     null,
     'CF-58: a non-member cannot store a credential'
@@ -407,7 +390,7 @@ select throws_ok(
 select tests.authenticate_as_anon();
 
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a1', 'f31-anon')$$,
+    $$select public.store_credential(tests.integration_id('IA1'), 'f31-anon')$$,
     '42501',
     null,
     'CF-59: anon cannot store a credential'
@@ -434,25 +417,25 @@ select throws_ok(
     'CF-62: retrieving an unknown id raises P0002'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-00000000dead', 'f31-value')$$,
+    $$select public.store_credential(tests.integration_id('never created'), 'f31-value')$$,
     'P0002',
     null,
     'CF-63: service_role gets P0002 storing for an unknown integration'
 );
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-00000000dead', 'f31-value')$$,
+    $$select public.rotate_credential(tests.integration_id('never created'), 'f31-value')$$,
     'P0002',
     null,
     'CF-64: service_role gets P0002 rotating an unknown integration'
 );
 select throws_ok(
-    $$select public.revoke_credential('00000031-1000-4000-8000-00000000dead')$$,
+    $$select public.revoke_credential(tests.integration_id('never created'))$$,
     'P0002',
     null,
     'CF-65: service_role gets P0002 revoking an unknown integration'
 );
 select throws_ok(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000b1', ' ')$$,
+    $$select public.store_credential(tests.integration_id('IB1'), ' ')$$,
     '22023',
     null,
     'CF-66: service_role gets 22023 for a blank secret'
@@ -461,7 +444,7 @@ do $setup$
 begin
     perform pg_catalog.set_config(
         'f31.secret_b1',
-        public.store_credential('00000031-1000-4000-8000-0000000000b1', 'f31-service-value')::text,
+        public.store_credential(tests.integration_id('IB1'), 'f31-service-value')::text,
         true
     );
 end
@@ -478,23 +461,22 @@ select tests.clear_authentication();
 
 select results_eq(
     $$
-    -- decrypted_secret is collation "C" (Vault's), the literal below the database's.
     select
         s.name,
-        s.description like '%00000031-1000-4000-8000-0000000000a1%',
-        d.decrypted_secret collate pg_catalog."default"
+        s.description like ('%' || tests.integration_id('IA1') || '%'),
+        d.decrypted_secret collate "C"
     from vault.secrets as s
     inner join vault.decrypted_secrets as d on s.id = d.id
     where s.id = pg_catalog.current_setting('f31.secret_a1')::uuid
     $$,
-    $$values ('integration_credential:00000031-1000-4000-8000-0000000000a1', true, 'f31-rotated-value')$$,
+    $$values ('integration_credential:' || tests.integration_id('IA1'), true, 'f31-rotated-value' collate "C")$$,
     'CF-68: IA1''s secret is named after the integration and holds the rotated value'
 );
 select is(
     (
         select pg_catalog.count(*)::int
         from vault.secrets as s
-        where s.name = 'integration_credential:00000031-1000-4000-8000-0000000000a1'
+        where s.name = 'integration_credential:' || tests.integration_id('IA1')
     ),
     1,
     'CF-69: storing twice and rotating left exactly one secret for IA1'
@@ -504,7 +486,7 @@ select is_empty(
     select s.id
     from vault.secrets as s
     where
-        s.name like 'integration_credential:00000031-%'
+        s.name like 'integration_credential:%'
         and (s.description like '%f31-%value%' or s.name like '%f31-%value%')
     $$,
     'CF-70: no secret''s name or description contains the secret'
@@ -513,7 +495,7 @@ select is_empty(
     $$
     select s.id
     from vault.secrets as s
-    where s.name = 'integration_credential:00000031-1000-4000-8000-0000000000a2'
+    where s.name = 'integration_credential:' || tests.integration_id('IA2')
     $$,
     'CF-71: revoking deleted IA2''s secret from Vault'
 );
@@ -521,7 +503,7 @@ select results_eq(
     $$
     select i.status::text, i.vault_secret_id is null
     from public.organization_integrations as i
-    where i.id = '00000031-1000-4000-8000-0000000000a2'
+    where i.id = tests.integration_id('IA2')
     $$,
     $$values ('inactive', true)$$,
     'CF-72: revoking cleared vault_secret_id and left IA2 inactive'
@@ -529,8 +511,8 @@ select results_eq(
 
 -- Revoke deactivates an active integration in the same transaction.
 update public.organization_integrations set status = 'active'
-where id = '00000031-1000-4000-8000-0000000000b1';
-select public.revoke_credential('00000031-1000-4000-8000-0000000000b1');
+where id = tests.integration_id('IB1');
+select public.revoke_credential(tests.integration_id('IB1'));
 select results_eq(
     $$
     select
@@ -538,7 +520,7 @@ select results_eq(
         i.vault_secret_id is null,
         not exists (select 1 from vault.secrets as s where s.id = pg_catalog.current_setting('f31.secret_b1')::uuid)
     from public.organization_integrations as i
-    where i.id = '00000031-1000-4000-8000-0000000000b1'
+    where i.id = tests.integration_id('IB1')
     $$,
     $$values ('inactive', true, true)$$,
     'CF-73: revoking an active integration deletes the secret, clears the reference and deactivates it'
@@ -550,14 +532,14 @@ do $setup$
 begin
     perform pg_catalog.set_config(
         'f31.kept_a3',
-        vault.create_secret('f31-kept-value', 'integration_credential:00000031-1000-4000-8000-0000000000a3')::text,
+        vault.create_secret('f31-kept-value', 'integration_credential:' || tests.integration_id('IA3'))::text,
         true
     );
 end
 $setup$;
 
 select results_eq(
-    $$select public.store_credential('00000031-1000-4000-8000-0000000000a3', 'f31-fresh-value')$$,
+    $$select public.store_credential(tests.integration_id('IA3'), 'f31-fresh-value')$$,
     $$select pg_catalog.current_setting('f31.kept_a3')::uuid$$,
     'CF-74: store reuses the secret kept under the integration''s name and links it'
 );
@@ -594,12 +576,12 @@ select results_eq(
     $$
     select d.integration_id, d.organization_id, d.vault_secret_id, d.status::text
     from public.list_dangling_credential_references() as d
-    where d.organization_id in ('00000031-0000-4000-8000-00000000000a', '00000031-0000-4000-8000-00000000000b')
+    where d.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     $$
     values (
-        '00000031-1000-4000-8000-0000000000a3'::uuid,
-        '00000031-0000-4000-8000-00000000000a'::uuid,
+        tests.integration_id('IA3')::uuid,
+        tests.org_id('Org A')::uuid,
         pg_catalog.current_setting('f31.kept_a3')::uuid,
         'inactive'
     )
@@ -607,7 +589,7 @@ select results_eq(
     'CF-77: list_dangling_credential_references lists exactly the integration whose secret was deleted'
 );
 select throws_ok(
-    $$select public.rotate_credential('00000031-1000-4000-8000-0000000000a3', 'f31-value')$$,
+    $$select public.rotate_credential(tests.integration_id('IA3'), 'f31-value')$$,
     'P0002',
     null,
     'CF-78: rotating a dangling reference raises P0002'
@@ -619,7 +601,7 @@ select throws_ok(
     'CF-79: retrieving a dangling reference raises P0002'
 );
 select isnt(
-    public.store_credential('00000031-1000-4000-8000-0000000000a3', 'f31-repaired-value'),
+    public.store_credential(tests.integration_id('IA3'), 'f31-repaired-value'),
     pg_catalog.current_setting('f31.kept_a3')::uuid,
     'CF-80: storing repairs a dangling reference with a new secret'
 );
@@ -627,33 +609,32 @@ select is_empty(
     $$
     select d.integration_id
     from public.list_dangling_credential_references() as d
-    where d.organization_id = '00000031-0000-4000-8000-00000000000a'
+    where d.organization_id = tests.org_id('Org A')
     $$,
     'CF-81: nothing dangles after the repair'
 );
 
 -- acting as admin of A: the audit trail of their organization
-select tests.authenticate_as('00000031-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
-select results_eq(
+select bag_eq(
     $$
-    select a.integration_id::text, a.action_name, a.actor_role, a.actor_user_id::text
+    select a.integration_id, a.action_name, a.actor_role, a.actor_user_id
     from public.credential_audit as a
-    where a.organization_id = '00000031-0000-4000-8000-00000000000a'
-    order by a.integration_id, a.action_name, a.actor_role
+    where a.organization_id = tests.org_id('Org A')
     $$,
     $$
     values
-    ('00000031-1000-4000-8000-0000000000a1', 'retrieve', 'service_role', null),
-    ('00000031-1000-4000-8000-0000000000a1', 'rotate', 'authenticated', '00000031-0000-4000-8000-0000000000a1'),
-    ('00000031-1000-4000-8000-0000000000a1', 'store', 'authenticated', '00000031-0000-4000-8000-0000000000a1'),
-    ('00000031-1000-4000-8000-0000000000a1', 'store', 'authenticated', '00000031-0000-4000-8000-0000000000a1'),
-    ('00000031-1000-4000-8000-0000000000a2', 'revoke', 'authenticated', '00000031-0000-4000-8000-0000000000a1'),
-    ('00000031-1000-4000-8000-0000000000a2', 'rotate', 'authenticated', '00000031-0000-4000-8000-0000000000a1'),
-    ('00000031-1000-4000-8000-0000000000a2', 'store', 'authenticated', '00000031-0000-4000-8000-0000000000a1'),
-    ('00000031-1000-4000-8000-0000000000a3', 'retrieve', 'postgres', null),
-    ('00000031-1000-4000-8000-0000000000a3', 'store', 'postgres', null),
-    ('00000031-1000-4000-8000-0000000000a3', 'store', 'service_role', null)
+    (tests.integration_id('IA1'), 'retrieve', 'service_role', null::uuid),
+    (tests.integration_id('IA1'), 'rotate', 'authenticated', tests.user_id('admin a')),
+    (tests.integration_id('IA1'), 'store', 'authenticated', tests.user_id('admin a')),
+    (tests.integration_id('IA1'), 'store', 'authenticated', tests.user_id('admin a')),
+    (tests.integration_id('IA2'), 'revoke', 'authenticated', tests.user_id('admin a')),
+    (tests.integration_id('IA2'), 'rotate', 'authenticated', tests.user_id('admin a')),
+    (tests.integration_id('IA2'), 'store', 'authenticated', tests.user_id('admin a')),
+    (tests.integration_id('IA3'), 'retrieve', 'postgres', null),
+    (tests.integration_id('IA3'), 'store', 'postgres', null),
+    (tests.integration_id('IA3'), 'store', 'service_role', null)
     $$,
     'CF-82: every successful credential action, and only those, is in admin A''s audit trail with its actor'
 );
@@ -662,7 +643,7 @@ select is_empty(
     select a.id
     from public.credential_audit as a
     where
-        a.organization_id = '00000031-0000-4000-8000-00000000000a'
+        a.organization_id = tests.org_id('Org A')
         and (a.occurred_at <> pg_catalog.now() or a.integration_id is null)
     $$,
     'CF-83: each audit row says when and which integration'
@@ -672,7 +653,7 @@ select results_eq(
     select a.vault_secret_id
     from public.credential_audit as a
     where
-        a.integration_id = '00000031-1000-4000-8000-0000000000a1'
+        a.integration_id = tests.integration_id('IA1')
         and a.action_name = 'retrieve'
     $$,
     $$select pg_catalog.current_setting('f31.secret_a1')::uuid$$,
@@ -682,21 +663,21 @@ select is_empty(
     $$
     select a.id
     from public.credential_audit as a
-    where a.organization_id <> '00000031-0000-4000-8000-00000000000a'
+    where a.organization_id <> tests.org_id('Org A')
     $$,
     'CF-85: admin A reads only their own organization''s audit rows'
 );
 select throws_ok(
     $$
     insert into public.credential_audit (organization_id, action_name, actor_role)
-    values ('00000031-0000-4000-8000-00000000000a', 'store', 'authenticated')
+    values (tests.org_id('Org A'), 'store', 'authenticated')
     $$,
     '42501',
     null,
     'CF-86: admin A cannot forge an audit row'
 );
 select throws_ok(
-    $$delete from public.credential_audit where organization_id = '00000031-0000-4000-8000-00000000000a'$$,
+    $$delete from public.credential_audit where organization_id = tests.org_id('Org A')$$,
     '42501',
     null,
     'CF-87: admin A cannot delete audit rows'
@@ -709,8 +690,8 @@ select throws_ok(
 );
 -- Deleting an integration deletes its credential too, and says so.
 select results_eq(
-    $$delete from public.organization_integrations where id = '00000031-1000-4000-8000-0000000000a1' returning id$$,
-    array['00000031-1000-4000-8000-0000000000a1']::uuid[],
+    $$delete from public.organization_integrations where id = tests.integration_id('IA1') returning id$$,
+    array[tests.integration_id('IA1')],
     'CF-89: admin A deletes IA1'
 );
 select results_eq(
@@ -718,7 +699,7 @@ select results_eq(
     select a.action_name, a.vault_secret_id
     from public.credential_audit as a
     where
-        a.integration_id = '00000031-1000-4000-8000-0000000000a1'
+        a.integration_id = tests.integration_id('IA1')
         and a.action_name = 'delete_with_integration'
     $$,
     $$values ('delete_with_integration', pg_catalog.current_setting('f31.secret_a1')::uuid)$$,
@@ -726,7 +707,7 @@ select results_eq(
 );
 
 -- acting as coordinator of A
-select tests.authenticate_as('00000031-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 
 select is_empty(
     'select a.id from public.credential_audit as a',
@@ -739,7 +720,7 @@ select tests.authenticate_as_service_role();
 select throws_ok(
     $$
     insert into public.credential_audit (organization_id, action_name, actor_role)
-    values ('00000031-0000-4000-8000-00000000000a', 'store', 'service_role')
+    values (tests.org_id('Org A'), 'store', 'service_role')
     $$,
     '42501',
     null,
@@ -749,7 +730,7 @@ select ok(
     (
         select pg_catalog.count(*) > 0
         from public.credential_audit as a
-        where a.organization_id = '00000031-0000-4000-8000-00000000000a'
+        where a.organization_id = tests.org_id('Org A')
     ),
     'CF-93: service_role reads the audit trail'
 );

@@ -9,37 +9,24 @@ begin;
 select plan(22);
 
 -- World: org A (admin) with IA1, IA2 and IA3 (credentials for IA1 and IA2),
--- org B with IB1 (credential). Ids are unique to this file.
-select tests.create_user('f33-admin-a@test.local', '00000033-0000-4000-8000-0000000000a1');
-
-insert into public.organizations (id, name)
-values
-('00000033-0000-4000-8000-00000000000a', 'RI org A'),
-('00000033-0000-4000-8000-00000000000b', 'RI org B');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000033-0000-4000-8000-00000000000a', '00000033-0000-4000-8000-0000000000a1', 'admin');
-
-insert into public.organization_integrations (id, organization_id, provider)
-values
-('00000033-1000-4000-8000-0000000000a1', '00000033-0000-4000-8000-00000000000a', 'salesforce'),
-('00000033-1000-4000-8000-0000000000a2', '00000033-0000-4000-8000-00000000000a', 'hubspot'),
-('00000033-1000-4000-8000-0000000000a3', '00000033-0000-4000-8000-00000000000a', 'pipedrive'),
-('00000033-1000-4000-8000-0000000000b1', '00000033-0000-4000-8000-00000000000b', 'salesforce');
+-- org B with IB1 (credential).
+select tests.create_org(
+    'Org A', admins => array['admin a'], integrations => '{"IA1": "salesforce", "IA2": "hubspot", "IA3": "pipedrive"}'
+);
+select tests.create_org('Org B', integrations => '{"IB1": "salesforce"}');
 
 -- Secret ids are random: kept in transaction-local settings every role can read.
 -- Set in DO blocks: a random id printed to the TAP stream could parse as a plan line.
 do $setup$
 begin
     perform pg_catalog.set_config(
-        'f33.secret_a1', public.store_credential('00000033-1000-4000-8000-0000000000a1', 'f33-value-a1')::text, true
+        'f33.secret_a1', public.store_credential(tests.integration_id('IA1'), 'f33-value-a1')::text, true
     );
     perform pg_catalog.set_config(
-        'f33.secret_a2', public.store_credential('00000033-1000-4000-8000-0000000000a2', 'f33-value-a2')::text, true
+        'f33.secret_a2', public.store_credential(tests.integration_id('IA2'), 'f33-value-a2')::text, true
     );
     perform pg_catalog.set_config(
-        'f33.secret_b1', public.store_credential('00000033-1000-4000-8000-0000000000b1', 'f33-value-b1')::text, true
+        'f33.secret_b1', public.store_credential(tests.integration_id('IB1'), 'f33-value-b1')::text, true
     );
 end
 $setup$;
@@ -59,7 +46,7 @@ select tests.authenticate_as_service_role();
 select throws_ok(
     $$
     update public.organization_integrations set vault_secret_id = '00000033-2000-4000-8000-00000000dead'
-    where id = '00000033-1000-4000-8000-0000000000a3'
+    where id = tests.integration_id('IA3')
     $$,
     '23503',
     null,
@@ -68,7 +55,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organization_integrations set vault_secret_id = pg_catalog.current_setting('f33.secret_a2')::uuid
-    where id = '00000033-1000-4000-8000-0000000000a3'
+    where id = tests.integration_id('IA3')
     $$,
     '23503',
     null,
@@ -77,7 +64,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organization_integrations set vault_secret_id = pg_catalog.current_setting('f33.secret_b1')::uuid
-    where id = '00000033-1000-4000-8000-0000000000a3'
+    where id = tests.integration_id('IA3')
     $$,
     '23503',
     null,
@@ -86,7 +73,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organization_integrations set vault_secret_id = pg_catalog.current_setting('f33.foreign')::uuid
-    where id = '00000033-1000-4000-8000-0000000000a3'
+    where id = tests.integration_id('IA3')
     $$,
     '23503',
     null,
@@ -95,7 +82,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, vault_secret_id)
-    values ('00000033-0000-4000-8000-00000000000a', 'zendesk', pg_catalog.current_setting('f33.secret_b1')::uuid)
+    values (tests.org_id('Org A'), 'zendesk', pg_catalog.current_setting('f33.secret_b1')::uuid)
     $$,
     '23503',
     null,
@@ -104,7 +91,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, vault_secret_id)
-    values ('00000033-0000-4000-8000-00000000000a', 'zendesk', '00000033-2000-4000-8000-00000000dead')
+    values (tests.org_id('Org A'), 'zendesk', '00000033-2000-4000-8000-00000000dead')
     $$,
     '23503',
     null,
@@ -112,8 +99,8 @@ select throws_ok(
 );
 select throws_ok(
     $$
-    update public.organization_integrations set id = '00000033-1000-4000-8000-0000000000a9'
-    where id = '00000033-1000-4000-8000-0000000000a1'
+    update public.organization_integrations set id = tests.integration_id('IA9')
+    where id = tests.integration_id('IA1')
     $$,
     '23503',
     null,
@@ -122,32 +109,32 @@ select throws_ok(
 select lives_ok(
     $$
     update public.organization_integrations set vault_secret_id = pg_catalog.current_setting('f33.secret_a1')::uuid
-    where id = '00000033-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     $$,
     'RI-08: service_role may write an integration''s own secret id'
 );
 select lives_ok(
     $$
     update public.organization_integrations set vault_secret_id = null
-    where id = '00000033-1000-4000-8000-0000000000a2'
+    where id = tests.integration_id('IA2')
     $$,
     'RI-09: service_role may clear the reference of an inactive integration'
 );
 select lives_ok(
     $$
     update public.organization_integrations set vault_secret_id = pg_catalog.current_setting('f33.secret_a2')::uuid
-    where id = '00000033-1000-4000-8000-0000000000a2'
+    where id = tests.integration_id('IA2')
     $$,
     'RI-10: and link that integration''s own secret again'
 );
 
 -- acting as admin of A (no privilege on the column at all)
-select tests.authenticate_as('00000033-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select throws_ok(
     $$
     update public.organization_integrations set vault_secret_id = pg_catalog.current_setting('f33.secret_b1')::uuid
-    where id = '00000033-1000-4000-8000-0000000000a3'
+    where id = tests.integration_id('IA3')
     $$,
     '42501',
     null,
@@ -156,7 +143,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, vault_secret_id)
-    values ('00000033-0000-4000-8000-00000000000a', 'zendesk', pg_catalog.current_setting('f33.secret_b1')::uuid)
+    values (tests.org_id('Org A'), 'zendesk', pg_catalog.current_setting('f33.secret_b1')::uuid)
     $$,
     '42501',
     null,
@@ -165,7 +152,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organization_integrations set vault_secret_id = null
-    where id = '00000033-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     $$,
     '42501',
     null,
@@ -178,25 +165,24 @@ select tests.clear_authentication();
 select throws_ok(
     $$
     update public.organization_integrations set vault_secret_id = pg_catalog.current_setting('f33.secret_b1')::uuid
-    where id = '00000033-1000-4000-8000-0000000000a3'
+    where id = tests.integration_id('IA3')
     $$,
     '23503',
     null,
     'RI-14: postgres cannot point IA3 at org B''s secret either'
 );
-select results_eq(
+select set_eq(
     $$
-    select i.id::text, i.vault_secret_id
+    select i.id, i.vault_secret_id
     from public.organization_integrations as i
-    where i.organization_id in ('00000033-0000-4000-8000-00000000000a', '00000033-0000-4000-8000-00000000000b')
-    order by i.id
+    where i.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     $$
     values
-    ('00000033-1000-4000-8000-0000000000a1', pg_catalog.current_setting('f33.secret_a1')::uuid),
-    ('00000033-1000-4000-8000-0000000000a2', pg_catalog.current_setting('f33.secret_a2')::uuid),
-    ('00000033-1000-4000-8000-0000000000a3', null),
-    ('00000033-1000-4000-8000-0000000000b1', pg_catalog.current_setting('f33.secret_b1')::uuid)
+    (tests.integration_id('IA1'), pg_catalog.current_setting('f33.secret_a1')::uuid),
+    (tests.integration_id('IA2'), pg_catalog.current_setting('f33.secret_a2')::uuid),
+    (tests.integration_id('IA3'), null::uuid),
+    (tests.integration_id('IB1'), pg_catalog.current_setting('f33.secret_b1')::uuid)
     $$,
     'RI-15: every reference still points at its own integration''s secret'
 );
@@ -212,35 +198,35 @@ select results_eq(
     $$
     select d.integration_id, d.vault_secret_id
     from public.list_dangling_credential_references() as d
-    where d.organization_id in ('00000033-0000-4000-8000-00000000000a', '00000033-0000-4000-8000-00000000000b')
+    where d.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'))
     $$,
     $$
-    values ('00000033-1000-4000-8000-0000000000a2'::uuid, pg_catalog.current_setting('f33.secret_a2')::uuid)
+    values (tests.integration_id('IA2'), pg_catalog.current_setting('f33.secret_a2')::uuid)
     $$,
     'RI-16: the dangling reference of IA2 is listed, and nothing else'
 );
 select lives_ok(
-    $$select public.revoke_credential('00000033-1000-4000-8000-0000000000a2')$$,
+    $$select public.revoke_credential(tests.integration_id('IA2'))$$,
     'RI-17: revoking clears the dangling reference'
 );
 select is_empty(
     $$
     select d.integration_id
     from public.list_dangling_credential_references() as d
-    where d.organization_id = '00000033-0000-4000-8000-00000000000a'
+    where d.organization_id = tests.org_id('Org A')
     $$,
     'RI-18: nothing dangles after the revoke'
 );
 
 -- Deleting an integration, or its whole organization, deletes its secret.
 select results_eq(
-    $$delete from public.organization_integrations where id = '00000033-1000-4000-8000-0000000000a1' returning id$$,
-    array['00000033-1000-4000-8000-0000000000a1']::uuid[],
+    $$delete from public.organization_integrations where id = tests.integration_id('IA1') returning id$$,
+    array[tests.integration_id('IA1')],
     'RI-19: service_role deletes IA1'
 );
 select results_eq(
-    $$delete from public.organizations where id = '00000033-0000-4000-8000-00000000000b' returning id$$,
-    array['00000033-0000-4000-8000-00000000000b']::uuid[],
+    $$delete from public.organizations where id = tests.org_id('Org B') returning id$$,
+    array[tests.org_id('Org B')],
     'RI-20: service_role deletes org B'
 );
 
@@ -256,7 +242,10 @@ select is_empty(
             pg_catalog.current_setting('f33.secret_a1')::uuid,
             pg_catalog.current_setting('f33.secret_b1')::uuid
         )
-        or s.name like 'integration_credential:00000033-%'
+        or s.name in (
+            select 'integration_credential:' || tests.integration_id(n)
+            from pg_catalog.unnest(array['IA1', 'IA2', 'IA3', 'IA9', 'IB1']) as n
+        )
     $$,
     'RI-21: the secrets of the deleted integration and organization are gone from Vault'
 );

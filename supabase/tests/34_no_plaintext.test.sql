@@ -10,21 +10,10 @@ select plan(22);
 
 -- World: org A (admin, coordinator) with IA1 and IA2, and an unknown id.
 -- The two plaintexts carry a marker that occurs nowhere else.
-select tests.create_user('f34-admin-a@test.local', '00000034-0000-4000-8000-0000000000a1');
-select tests.create_user('f34-coordinator-a@test.local', '00000034-0000-4000-8000-0000000000a2');
-
-insert into public.organizations (id, name)
-values ('00000034-0000-4000-8000-00000000000a', 'NP org A');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000034-0000-4000-8000-00000000000a', '00000034-0000-4000-8000-0000000000a1', 'admin'),
-('00000034-0000-4000-8000-00000000000a', '00000034-0000-4000-8000-0000000000a2', 'coordinator');
-
-insert into public.organization_integrations (id, organization_id, provider)
-values
-('00000034-1000-4000-8000-0000000000a1', '00000034-0000-4000-8000-00000000000a', 'salesforce'),
-('00000034-1000-4000-8000-0000000000a2', '00000034-0000-4000-8000-00000000000a', 'hubspot');
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2": "hubspot"}'
+);
 
 -- Every table outside Vault (and outside the session's temporary tables,
 -- which hold pgTAP's own bookkeeping) whose rows, cast to text, contain the
@@ -108,7 +97,7 @@ select is_empty(
 );
 
 -- acting as admin of A: store, then rotate
-select tests.authenticate_as('00000034-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 -- Secret ids are random: kept in transaction-local settings every role can read.
 -- Set in DO blocks: a random id printed to the TAP stream could parse as a plan line.
@@ -116,21 +105,21 @@ do $setup$
 begin
     perform pg_catalog.set_config(
         'f34.secret_a1',
-        public.store_credential('00000034-1000-4000-8000-0000000000a1', 'np-marker-stored-7Qx9')::text,
+        public.store_credential(tests.integration_id('IA1'), 'np-marker-stored-7Qx9')::text,
         true
     );
 end
 $setup$;
 
 select lives_ok(
-    $$select public.rotate_credential('00000034-1000-4000-8000-0000000000a1', 'np-marker-rotated-K2v8')$$,
+    $$select public.rotate_credential(tests.integration_id('IA1'), 'np-marker-rotated-K2v8')$$,
     'NP-02: admin A stores and rotates a credential'
 );
 
 -- Errors that carry a secret in the call never echo it.
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$select public.store_credential('00000034-1000-4000-8000-0000000000a1', $1)$$,
+        $$select public.store_credential(tests.integration_id('IA1'), $1)$$,
         pg_catalog.repeat('np-marker-oversized-', 4000),
         '22023'
     ),
@@ -138,7 +127,7 @@ select ok(
 );
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$select public.rotate_credential('00000034-1000-4000-8000-0000000000a2', $1)$$,
+        $$select public.rotate_credential(tests.integration_id('IA2'), $1)$$,
         'np-marker-unlinked-Zr41',
         'P0002'
     ),
@@ -146,7 +135,7 @@ select ok(
 );
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$select public.store_credential('00000034-1000-4000-8000-00000000dead', $1)$$,
+        $$select public.store_credential(tests.integration_id('never created'), $1)$$,
         'np-marker-unknown-Hq73',
         '42501'
     ),
@@ -162,11 +151,11 @@ select ok(
 );
 
 -- acting as coordinator of A
-select tests.authenticate_as('00000034-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$select public.store_credential('00000034-1000-4000-8000-0000000000a1', $1)$$,
+        $$select public.store_credential(tests.integration_id('IA1'), $1)$$,
         'np-marker-coordinator-Wd52',
         '42501'
     ),
@@ -178,7 +167,7 @@ select tests.authenticate_as_anon();
 
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$select public.rotate_credential('00000034-1000-4000-8000-0000000000a1', $1)$$,
+        $$select public.rotate_credential(tests.integration_id('IA1'), $1)$$,
         'np-marker-anon-Lp06',
         '42501'
     ),
@@ -190,7 +179,7 @@ select tests.authenticate_as_service_role();
 
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$select public.store_credential('00000034-1000-4000-8000-00000000dead', $1)$$,
+        $$select public.store_credential(tests.integration_id('never created'), $1)$$,
         'np-marker-service-Tb19',
         'P0002'
     ),
@@ -198,7 +187,7 @@ select ok(
 );
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$select public.store_credential('00000034-1000-4000-8000-0000000000a2', $1)$$,
+        $$select public.store_credential(tests.integration_id('IA2'), $1)$$,
         'np-marker-' || pg_catalog.repeat('x', 65527),
         '22023'
     ),
@@ -206,11 +195,11 @@ select ok(
 );
 select ok(
     pg_temp.f34_fails_without_echo(
-        $$update public.organization_integrations set vault_secret_id = $1::uuid where id = '00000034-1000-4000-8000-0000000000a2'$$,
-        '00000034-2000-4000-8000-00000000dead',
+        $$update public.organization_integrations set vault_secret_id = $1::uuid where id = tests.integration_id('IA2')$$,
+        pg_catalog.current_setting('f34.secret_a1'),
         '23503'
     ),
-    'NP-11: the 23503 of the integrity trigger reveals no secret'
+    'NP-11: the 23503 for pointing IA2 at IA1''s secret does not reveal what that secret holds'
 );
 select is(
     public.retrieve_credential(pg_catalog.current_setting('f34.secret_a1')::uuid),
@@ -234,7 +223,7 @@ select is_empty(
     'NP-15: no plaintext passed to any credential function, failed calls included, appears outside Vault'
 );
 select set_has(
-    $$select t from pg_temp.f34_tables_containing('00000034-1000-4000-8000-0000000000a1') as t$$,
+    $$select t from pg_temp.f34_tables_containing(tests.integration_id('IA1')::text) as t$$,
     $$values ('public.organization_integrations'), ('public.credential_audit')$$,
     'NP-16: the scan does read the application and audit tables (it finds IA1''s id there)'
 );
@@ -243,7 +232,7 @@ select is_empty(
     select a.id
     from public.credential_audit as a
     where
-        a.organization_id = '00000034-0000-4000-8000-00000000000a'
+        a.organization_id = tests.org_id('Org A')
         and a::text like '%np-marker%'
     $$,
     'NP-17: no audit row contains a plaintext'
@@ -252,7 +241,7 @@ select results_eq(
     $$
     select a.action_name
     from public.credential_audit as a
-    where a.organization_id = '00000034-0000-4000-8000-00000000000a'
+    where a.organization_id = tests.org_id('Org A')
     order by a.action_name
     $$,
     array['retrieve', 'rotate', 'store'],
@@ -291,7 +280,10 @@ select is(
     (
         select pg_catalog.count(*)::int
         from vault.secrets as s
-        where s.name like 'integration_credential:00000034-%'
+        where s.name in (
+            select 'integration_credential:' || tests.integration_id(n)
+            from pg_catalog.unnest(array['IA1', 'IA2', 'never created']) as n
+        )
     ),
     1,
     'NP-22: only the one stored secret reached Vault; the rejected calls created none'

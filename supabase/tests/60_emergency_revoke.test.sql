@@ -10,51 +10,33 @@ select plan(30);
 
 -- World: org A (admin, coordinator) with IA1 active, IA2 inactive and IA5 in
 -- error, each with a credential, IA3 without one, IA4 with a secret kept in
--- Vault by name only; org B (admin) with IB1 active. Ids are unique to this file.
-select tests.create_user('f60-admin-a@test.local', '00000060-0000-4000-8000-0000000000a1');
-select tests.create_user('f60-coordinator-a@test.local', '00000060-0000-4000-8000-0000000000a2');
-select tests.create_user('f60-admin-b@test.local', '00000060-0000-4000-8000-0000000000b1');
+-- Vault by name only; org B (admin) with IB1 active.
+select tests.create_org(
+    'Org A', admins => array['admin a'], coordinators => array['coordinator a'],
+    integrations => '{"IA1": "salesforce", "IA2": "hubspot", "IA3": "pipedrive", "IA4": "zendesk", "IA5": "freshdesk"}'
+);
+select tests.create_org('Org B', admins => array['admin b'], integrations => '{"IB1": "salesforce"}');
 
-insert into public.organizations (id, name)
-values
-('00000060-0000-4000-8000-00000000000a', 'ER org A'),
-('00000060-0000-4000-8000-00000000000b', 'ER org B');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000060-0000-4000-8000-00000000000a', '00000060-0000-4000-8000-0000000000a1', 'admin'),
-('00000060-0000-4000-8000-00000000000a', '00000060-0000-4000-8000-0000000000a2', 'coordinator'),
-('00000060-0000-4000-8000-00000000000b', '00000060-0000-4000-8000-0000000000b1', 'admin');
-
-insert into public.organization_integrations (id, organization_id, provider)
-values
-('00000060-1000-4000-8000-0000000000a1', '00000060-0000-4000-8000-00000000000a', 'salesforce'),
-('00000060-1000-4000-8000-0000000000a2', '00000060-0000-4000-8000-00000000000a', 'hubspot'),
-('00000060-1000-4000-8000-0000000000a3', '00000060-0000-4000-8000-00000000000a', 'pipedrive'),
-('00000060-1000-4000-8000-0000000000a4', '00000060-0000-4000-8000-00000000000a', 'zendesk'),
-('00000060-1000-4000-8000-0000000000a5', '00000060-0000-4000-8000-00000000000a', 'freshdesk'),
-('00000060-1000-4000-8000-0000000000b1', '00000060-0000-4000-8000-00000000000b', 'salesforce');
-
-select public.store_credential('00000060-1000-4000-8000-0000000000a1', 'f60-secret-a1');
-select public.store_credential('00000060-1000-4000-8000-0000000000a2', 'f60-secret-a2');
-select public.store_credential('00000060-1000-4000-8000-0000000000a5', 'f60-secret-a5');
-select public.store_credential('00000060-1000-4000-8000-0000000000b1', 'f60-secret-b1');
+select public.store_credential(tests.integration_id('IA1'), 'f60-secret-a1');
+select public.store_credential(tests.integration_id('IA2'), 'f60-secret-a2');
+select public.store_credential(tests.integration_id('IA5'), 'f60-secret-a5');
+select public.store_credential(tests.integration_id('IB1'), 'f60-secret-b1');
 -- A secret kept through a rollback: named after IA4, not linked.
-select vault.create_secret('f60-secret-a4', 'integration_credential:00000060-1000-4000-8000-0000000000a4');
+select vault.create_secret('f60-secret-a4', 'integration_credential:' || tests.integration_id('IA4'));
 
 update public.organization_integrations
 set status = 'active'
-where id in ('00000060-1000-4000-8000-0000000000a1', '00000060-1000-4000-8000-0000000000b1');
+where id in (tests.integration_id('IA1'), tests.integration_id('IB1'));
 update public.organization_integrations
 set status = 'error'
-where id = '00000060-1000-4000-8000-0000000000a5';
+where id = tests.integration_id('IA5');
 
 create temporary table f60_before on commit drop as
 select
     i.id,
     i.vault_secret_id
 from public.organization_integrations as i
-where i.organization_id in ('00000060-0000-4000-8000-00000000000a', '00000060-0000-4000-8000-00000000000b');
+where i.organization_id in (tests.org_id('Org A'), tests.org_id('Org B'));
 
 create temporary table f60_counts on commit drop as
 select
@@ -110,19 +92,19 @@ select function_privs_are(
 
 select tests.authenticate_as_anon();
 select throws_ok(
-    $$select * from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', 'inc-1')$$,
+    $$select * from public.emergency_revoke_credentials(tests.org_id('Org A'), 'inc-1')$$,
     '42501', null, 'ER-07: anon is denied'
 );
 
 -- acting as admin A
 
-select tests.authenticate_as('00000060-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 select throws_ok(
-    $$select * from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', 'inc-1')$$,
+    $$select * from public.emergency_revoke_credentials(tests.org_id('Org A'), 'inc-1')$$,
     '42501', null, 'ER-08: an admin is denied, even for their own organization'
 );
 select throws_ok(
-    $$select * from private.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', 'inc-1')$$,
+    $$select * from private.emergency_revoke_credentials(tests.org_id('Org A'), 'inc-1')$$,
     '42501', null, 'ER-09: an admin cannot call the private twin either'
 );
 
@@ -130,28 +112,28 @@ select throws_ok(
 
 select tests.authenticate_as_service_role();
 select throws_ok(
-    $$select * from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000f', 'inc-1')$$,
+    $$select * from public.emergency_revoke_credentials(tests.org_id('never created'), 'inc-1')$$,
     'P0002', null, 'ER-10: service_role: unknown organization is P0002'
 );
 select throws_ok(
-    $$select * from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', ' ')$$,
+    $$select * from public.emergency_revoke_credentials(tests.org_id('Org A'), ' ')$$,
     '22023', null, 'ER-11: service_role: a blank incident reference is 22023'
 );
 select throws_ok(
-    $$select * from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', repeat('x', 201))$$,
+    $$select * from public.emergency_revoke_credentials(tests.org_id('Org A'), repeat('x', 201))$$,
     '22023', null, 'ER-12: service_role: an incident reference over 200 characters is 22023'
 );
 select set_eq(
     $$
     select r.integration_id
-    from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', 'inc-1', true) as r
+    from public.emergency_revoke_credentials(tests.org_id('Org A'), 'inc-1', true) as r
     $$,
     $$
     values
-    ('00000060-1000-4000-8000-0000000000a1'::uuid),
-    ('00000060-1000-4000-8000-0000000000a2'::uuid),
-    ('00000060-1000-4000-8000-0000000000a4'::uuid),
-    ('00000060-1000-4000-8000-0000000000a5'::uuid)
+    (tests.integration_id('IA1')),
+    (tests.integration_id('IA2')),
+    (tests.integration_id('IA4')),
+    (tests.integration_id('IA5'))
     $$,
     'ER-13: service_role: the dry run lists A''s integrations with a credential, linked or kept by name'
 );
@@ -173,7 +155,7 @@ select is(
                     where
                         status = 'active'
                         and organization_id in (
-                            '00000060-0000-4000-8000-00000000000a', '00000060-0000-4000-8000-00000000000b'
+                            tests.org_id('Org A'), tests.org_id('Org B')
                         )
                 )
             )
@@ -189,14 +171,14 @@ select tests.authenticate_as_service_role();
 select set_eq(
     $$
     select r.integration_id, r.status_before::text, r.vault_secret_id is not null
-    from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', 'inc-1') as r
+    from public.emergency_revoke_credentials(tests.org_id('Org A'), 'inc-1') as r
     $$,
     $$
     values
-    ('00000060-1000-4000-8000-0000000000a1'::uuid, 'active', true),
-    ('00000060-1000-4000-8000-0000000000a2'::uuid, 'inactive', true),
-    ('00000060-1000-4000-8000-0000000000a4'::uuid, 'inactive', false),
-    ('00000060-1000-4000-8000-0000000000a5'::uuid, 'error', true)
+    (tests.integration_id('IA1'), 'active', true),
+    (tests.integration_id('IA2'), 'inactive', true),
+    (tests.integration_id('IA4'), 'inactive', false),
+    (tests.integration_id('IA5'), 'error', true)
     $$,
     'ER-15: service_role: the run returns what it revoked, with the status and reference before'
 );
@@ -204,19 +186,19 @@ select throws_ok(
     $$
     select public.retrieve_credential(b.vault_secret_id)
     from f60_before as b
-    where b.id = '00000060-1000-4000-8000-0000000000a1'
+    where b.id = tests.integration_id('IA1')
     $$,
     'P0002', null, 'ER-16: service_role: A''s old credential can no longer be retrieved'
 );
 select is(
     public.retrieve_credential(
-        public.get_integration_vault_secret_id('00000060-1000-4000-8000-0000000000b1')
+        public.get_integration_vault_secret_id(tests.integration_id('IB1'))
     ),
     'f60-secret-b1',
     'ER-17: service_role: B''s credential is still retrievable'
 );
 select is_empty(
-    $$select * from public.emergency_revoke_credentials('00000060-0000-4000-8000-00000000000a', 'inc-1')$$,
+    $$select * from public.emergency_revoke_credentials(tests.org_id('Org A'), 'inc-1')$$,
     'ER-18: service_role: a second run finds nothing to revoke'
 );
 
@@ -230,30 +212,29 @@ select is_empty(
     where s.name in (
         select 'integration_credential:' || i.id::text
         from public.organization_integrations as i
-        where i.organization_id = '00000060-0000-4000-8000-00000000000a'
+        where i.organization_id = tests.org_id('Org A')
     )
     or s.id in (
         select b.vault_secret_id
         from f60_before as b
-        where b.id != '00000060-1000-4000-8000-0000000000b1'
+        where b.id != tests.integration_id('IB1')
     )
     $$,
     'ER-19: no Vault secret of org A is left, linked or kept by name'
 );
-select results_eq(
+select bag_eq(
     $$
     select i.id, i.status::text, i.vault_secret_id
     from public.organization_integrations as i
-    where i.organization_id = '00000060-0000-4000-8000-00000000000a'
-    order by i.id
+    where i.organization_id = tests.org_id('Org A')
     $$,
     $$
     values
-    ('00000060-1000-4000-8000-0000000000a1'::uuid, 'inactive', null::uuid),
-    ('00000060-1000-4000-8000-0000000000a2'::uuid, 'inactive', null::uuid),
-    ('00000060-1000-4000-8000-0000000000a3'::uuid, 'inactive', null::uuid),
-    ('00000060-1000-4000-8000-0000000000a4'::uuid, 'inactive', null::uuid),
-    ('00000060-1000-4000-8000-0000000000a5'::uuid, 'inactive', null::uuid)
+    (tests.integration_id('IA1'), 'inactive', null::uuid),
+    (tests.integration_id('IA2'), 'inactive', null::uuid),
+    (tests.integration_id('IA3'), 'inactive', null::uuid),
+    (tests.integration_id('IA4'), 'inactive', null::uuid),
+    (tests.integration_id('IA5'), 'inactive', null::uuid)
     $$,
     'ER-20: every integration of A is kept, unlinked and inactive'
 );
@@ -261,12 +242,12 @@ select results_eq(
     $$
     select i.status::text, i.vault_secret_id
     from public.organization_integrations as i
-    where i.id = '00000060-1000-4000-8000-0000000000b1'
+    where i.id = tests.integration_id('IB1')
     $$,
     $$
     select 'active'::text, b.vault_secret_id
     from f60_before as b
-    where b.id = '00000060-1000-4000-8000-0000000000b1'
+    where b.id = tests.integration_id('IB1')
     $$,
     'ER-21: B''s integration is still active with the same reference'
 );
@@ -280,20 +261,19 @@ select is(
     (select c.integration_rows from f60_counts as c),
     'ER-23: no integration was deleted'
 );
-select results_eq(
+select bag_eq(
     $$
     select a.action_name, a.integration_id, a.actor_role
     from public.credential_audit as a
-    where a.organization_id = '00000060-0000-4000-8000-00000000000a' and a.action_name like '%revoke'
-    order by a.action_name, a.integration_id
+    where a.organization_id = tests.org_id('Org A') and a.action_name like '%revoke'
     $$,
     $$
     values
     ('emergency_revoke', null::uuid, 'service_role'),
-    ('revoke', '00000060-1000-4000-8000-0000000000a1'::uuid, 'service_role'),
-    ('revoke', '00000060-1000-4000-8000-0000000000a2'::uuid, 'service_role'),
-    ('revoke', '00000060-1000-4000-8000-0000000000a4'::uuid, 'service_role'),
-    ('revoke', '00000060-1000-4000-8000-0000000000a5'::uuid, 'service_role')
+    ('revoke', tests.integration_id('IA1'), 'service_role'),
+    ('revoke', tests.integration_id('IA2'), 'service_role'),
+    ('revoke', tests.integration_id('IA4'), 'service_role'),
+    ('revoke', tests.integration_id('IA5'), 'service_role')
     $$,
     'ER-24: one revoke audit row per integration and one emergency_revoke row, all by service_role'
 );
@@ -302,7 +282,7 @@ select is(
         select a.details - 'integration_ids'
         from public.credential_audit as a
         where
-            a.organization_id = '00000060-0000-4000-8000-00000000000a'
+            a.organization_id = tests.org_id('Org A')
             and a.action_name = 'emergency_revoke'
     ),
     '{"incident": "inc-1", "integration_count": 4}'::jsonb,
@@ -312,7 +292,7 @@ select results_eq(
     $$
     select n.kind, n.details ->> 'incident', (n.details ->> 'integration_count')::integer
     from public.organization_notifications as n
-    where n.organization_id = '00000060-0000-4000-8000-00000000000a'
+    where n.organization_id = tests.org_id('Org A')
     $$,
     $$values ('credentials_revoked', 'inc-1', 4)$$,
     'ER-26: org A got exactly one credentials_revoked notification'
@@ -321,7 +301,7 @@ select is_empty(
     $$
     select 1
     from public.organization_notifications as n
-    where n.organization_id = '00000060-0000-4000-8000-00000000000b'
+    where n.organization_id = tests.org_id('Org B')
     $$,
     'ER-27: org B got no notification'
 );
@@ -329,14 +309,14 @@ select ok(
     (
         select n.details ->> 'action_required' ~ 'Rotate each credential at the external system'
         from public.organization_notifications as n
-        where n.organization_id = '00000060-0000-4000-8000-00000000000a'
+        where n.organization_id = tests.org_id('Org A')
     ),
     'ER-28: the notification tells admins to rotate at the external system and re-enter'
 );
 
 -- acting as admin A
 
-select tests.authenticate_as('00000060-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 select is(
     (
         select count(*)::integer
@@ -349,7 +329,7 @@ select is(
 
 -- acting as coordinator A
 
-select tests.authenticate_as('00000060-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a'));
 select is_empty(
     $$select 1 from public.organization_notifications$$,
     'ER-30: coordinator A does not see it'

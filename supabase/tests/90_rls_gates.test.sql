@@ -1,14 +1,16 @@
 -- Catalog gate over every table and policy in the project's schemas, so a new
 -- table or policy is checked without a new test: RLS is on, policies name
 -- their command and roles, wrap auth.*() and current_setting() in a select,
--- do not overlap, are never trivially true and never read user_metadata.
+-- do not overlap, are never trivially true and never read user_metadata,
+-- and avoid the two patterns that make RLS cost per row instead of per
+-- statement.
 -- Mirrors splinter's rls_disabled_in_public, auth_rls_initplan,
 -- multiple_permissive_policies, rls_policy_always_true and
 -- rls_references_user_metadata, each a little stricter (see the checks).
 
 begin;
 
-select plan(8);
+select plan(10);
 
 -- Deparsed policies qualify a function only when its schema is not on the
 -- search path; with auth off the path every auth.*() call reads "auth.".
@@ -206,6 +208,58 @@ select is_empty(
     $$,
     pg_catalog.format(
         'GATE-RLS-07: no policy references user_metadata (%s policies)',
+        (select pg_catalog.count(*) from pg_temp.gate_policies)
+    )
+);
+
+-- A project function called in a policy outside a subquery's select list runs
+-- once per row; wrapped, `(select private.f())` or `array(select ...)`, it
+-- runs once per statement as an InitPlan. Same counting as GATE-RLS-04, for
+-- every function in the project's schemas. Limit: a wrapped call that passes
+-- one of the row's columns is still correlated and runs per row; review those.
+select is_empty(
+    $$
+    with project_calls as (
+        select
+            '\m(' || pg_catalog.string_agg(pg_catalog.quote_ident(s.nspname), '|') || ')\.[a-z_][a-z0-9_]*\(' as call
+        from pg_temp.gate_schemas as s
+    )
+
+    select p.nspname::text, p.relname::text, p.polname::text, e.clause, e.expr
+    from pg_temp.gate_policies as p
+    cross join project_calls as c
+    cross join lateral (
+        values ('using', p.qual), ('with check', p.with_check)
+    ) as e (clause, expr)
+    where
+        pg_catalog.regexp_count(e.expr, c.call)
+        > pg_catalog.regexp_count(e.expr, 'SELECT\s+\(*\s*' || c.call)
+    order by 1, 2, 3, 4
+    $$,
+    pg_catalog.format(
+        'GATE-RLS-08: every project function a policy calls is wrapped in a subquery, once per statement '
+        || '(%s policies)',
+        (select pg_catalog.count(*) from pg_temp.gate_policies)
+    )
+);
+
+-- `col in (select f())` and `col = any (select f())` keep the sublink as a
+-- filter evaluated for every row (on 100k rows, over 100x the cost of the
+-- same query without RLS); `col = any(array(select f()))` is one array per
+-- statement and an index condition.
+select is_empty(
+    $$
+    select p.nspname::text, p.relname::text, p.polname::text, e.clause, e.expr
+    from pg_temp.gate_policies as p
+    cross join lateral (
+        values ('using', p.qual), ('with check', p.with_check)
+    ) as e (clause, expr)
+    where e.expr ~ '(\mIN|= ANY)\s*\(\s*SELECT\M'
+    order by 1, 2, 3, 4
+    $$,
+    pg_catalog.format(
+        'GATE-RLS-09: no policy filters with `in (select ...)` or `= any (select ...)`; use '
+        || '`= any(array(select ...))` (%s policies)',
         (select pg_catalog.count(*) from pg_temp.gate_policies)
     )
 );

@@ -57,11 +57,16 @@ select is_empty(
     from pg_temp.gate_functions as f
     where
         f.prosecdef
-        and (f.proconfig is null or not f.proconfig operator(pg_catalog.@>) array['search_path=""'])
+        -- Empty, or the issue-10 convention (pg_temp last, so temp objects cannot shadow types).
+        and not coalesce(
+            f.proconfig operator(pg_catalog.@>) array['search_path=""']
+            or f.proconfig operator(pg_catalog.@>) array['search_path=pg_catalog, pg_temp'],
+            false
+        )
     order by 1
     $$,
     pg_catalog.format(
-        'GATE-FN-01: every security definer function pins search_path to empty (%s definer functions)',
+        'GATE-FN-01: every security definer function pins search_path (empty, or pg_catalog, pg_temp) (%s definer functions)',
         (
             select pg_catalog.count(*)
             from pg_temp.gate_functions as f

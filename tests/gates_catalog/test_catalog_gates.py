@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from gate_helpers import TESTS, admin_url, failing_ids, install_test_helpers, project_with, run_gate_file
 
+from harness import postgres
 from harness.reset import apply_builtin, install_pgtap
 
 BAD_MIGRATION = "29991231000000_deliberately_bad.sql"
@@ -24,7 +25,10 @@ GATE_FILES = (
     "91_function_gates.test.sql",
     "92_exposure_gates.test.sql",
     "93_index_gates.test.sql",
+    "94_maintenance_gates.test.sql",
 )
+# The server the session's cluster runs (PGTAP_POSTGRES, else supabase/config.toml).
+MAJOR = postgres.selected_major()
 
 # A table that passes every gate on its own: primary key, RLS, no grants.
 PROBE_TABLE = """
@@ -136,6 +140,28 @@ CASES = [
         "select 1 from auth.users as u where u.id = (select auth.uid()) "
         "and u.raw_user_meta_data ->> 'org_id' = org_id::text));",
         {"GATE-RLS-07"},
+    ),
+    case(
+        # A per-row call to a role helper: evaluated for every row the scan reads.
+        "unwrapped_project_function",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (private.has_org_role(org_id, 'admin'));",
+        {"GATE-RLS-08"},
+    ),
+    case(
+        "in_select_over_a_set_returning_helper",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (org_id in (select private.user_org_ids()));",
+        {"GATE-RLS-09"},
+    ),
+    case(
+        "any_select_over_a_set_returning_helper",
+        "90",
+        PROBE_TABLE + "create policy p on public.gate_probe for select to authenticated "
+        "using (org_id = any (select private.user_org_ids()));",
+        {"GATE-RLS-09"},
     ),
     # 91: functions
     case(
@@ -339,6 +365,38 @@ CASES = [
         " foreign key (a, b) references public.gate_probe (a, b));"
         "create index gate_probe_child_b_a_idx on public.gate_probe_child (b, a);",
         set(),
+    ),
+    # 94: privileges and maintenance
+    case(
+        "authenticated_truncate",
+        "94",
+        PROBE_TABLE + "grant truncate on table public.gate_probe to authenticated;",
+        {"GATE-MNT-01"},
+    ),
+    case("public_trigger", "94", PROBE_TABLE + "grant trigger on table public.gate_probe to public;", {"GATE-MNT-01"}),
+    *(
+        # MAINTAIN exists from 17 on: VACUUM, ANALYZE, REINDEX, CLUSTER and LOCK TABLE for the grantee.
+        [case("anon_maintain", "94", PROBE_TABLE + "grant maintain on public.gate_probe to anon;", {"GATE-MNT-01"})]
+        if MAJOR >= 17
+        else []
+    ),
+    case(
+        # The index is built while the function is qualified, then the function starts relying on the
+        # caller's search_path. 17 runs REINDEX with search_path = 'pg_catalog, pg_temp'; the gate runs
+        # with its own narrow path on 15 too, so the unqualified call fails on both.
+        "index_function_relying_on_search_path",
+        "94",
+        PROBE_TABLE
+        + """
+create function public.gate_probe_fold(p text) returns text language sql immutable as $$ select pg_catalog.lower(p) $$;
+create function public.gate_probe_key(p text) returns text language sql immutable
+as $$ select public.gate_probe_fold(p) $$;
+alter table public.gate_probe add column label text;
+create index gate_probe_label_idx on public.gate_probe (public.gate_probe_key(label));
+create or replace function public.gate_probe_key(p text) returns text language sql immutable
+as $$ select gate_probe_fold(p) $$;
+""",
+        {"GATE-MNT-02"},
     ),
 ]
 

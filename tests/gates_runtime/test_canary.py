@@ -33,7 +33,8 @@ import psycopg
 import pytest
 from gates_world import ADMIN_A, INTEGRATIONS, ORG_A, ORG_C, World, act_as, build_world, random_credential
 
-from harness.cluster import SUPERUSER, Cluster, find_pg_ctl, install_platform, start_cluster
+from harness import postgres
+from harness.cluster import SUPERUSER, Cluster, install_platform, start_cluster
 from harness.reset import apply_builtin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +89,7 @@ def find_leaks(haystacks: dict[str, str], plaintexts: dict[str, str]) -> list[Le
 
 def dump(cluster: Cluster, dbname: str) -> str:
     """pg_dump as the superuser (nothing skipped for lack of privileges), without vault.secrets rows."""
-    pg_dump = find_pg_ctl().parent / "pg_dump"
+    pg_dump = postgres.client_tool("pg_dump", cluster.major)
     out = subprocess.run(
         [
             str(pg_dump),

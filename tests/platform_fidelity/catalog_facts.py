@@ -25,6 +25,7 @@ from psycopg.rows import dict_row
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "platform" / "reference" / "supabase-pg15-catalog.json"
 ALLOWLIST = ROOT / "platform" / "reference" / "allowed_differences.toml"
+REFERENCE_MAJOR = 15  # the reference catalog's PostgreSQL version
 SCOPED_SCHEMAS = ("auth", "vault")  # relations and functions are compared in these
 # Platform variants, name: (default privileges, service_role's Vault grants). The first is the harness default.
 VARIANTS = {

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
-from catalog_facts import VARIANTS
+from catalog_facts import REFERENCE_MAJOR, VARIANTS
 
+from harness import postgres
 from harness.cluster import Cluster, install_platform, start_cluster
 
 _clones = itertools.count()
@@ -21,7 +22,13 @@ _clones = itertools.count()
 
 @pytest.fixture(scope="session")
 def fidelity_cluster() -> Iterator[Cluster]:
-    with start_cluster() as cluster:
+    major = postgres.selected_major()
+    if major != REFERENCE_MAJOR:
+        pytest.skip(
+            f"the reference catalog is PostgreSQL {REFERENCE_MAJOR}'s; the platform is compared with it in the "
+            f"PostgreSQL {REFERENCE_MAJOR} run (this one runs {major})"
+        )
+    with start_cluster(major=REFERENCE_MAJOR) as cluster:
         with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
             for name in VARIANTS:
                 conn.execute(f"create database fidelity_{name}")

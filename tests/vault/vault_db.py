@@ -7,7 +7,7 @@ from pathlib import Path
 
 import psycopg
 
-from harness.cluster import find_pg_ctl
+from harness import postgres
 from harness.reset import MIGRATION_NAME, apply_builtin, migration_files
 from harness.sqlsplit import split_statements
 
@@ -51,7 +51,9 @@ def run_script(url: str, path: Path) -> None:
 
 def schema_dump(url: str) -> str:
     """``pg_dump --schema-only`` as postgres, without the random ``\\restrict`` key lines of recent versions."""
-    pg_dump = find_pg_ctl().parent / "pg_dump"
+    with psycopg.connect(url) as conn:
+        major = conn.info.server_version // 10000
+    pg_dump = postgres.client_tool("pg_dump", major)
     out = subprocess.run(
         [str(pg_dump), "--schema-only", "--no-owner", "--dbname", url],
         capture_output=True,

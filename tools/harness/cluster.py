@@ -1,10 +1,10 @@
-"""A throwaway PostgreSQL 15 cluster with the Supabase platform layer.
+"""A throwaway PostgreSQL 15 or 17 cluster with the Supabase platform layer.
 
 Process management is pytest-postgresql's ``PostgreSQLExecutor`` (initdb,
-pg_ctl start/stop, readiness polling). What we add: finding the PostgreSQL 15
-binaries, running as root (PostgreSQL refuses to, so every pg_ctl call goes
-through ``runuser`` to an unprivileged account), and installing the platform
-layer from ``platform/``.
+pg_ctl start/stop, readiness polling). What we add: finding the server
+binaries of the chosen major version (``harness.postgres``), running as root
+(PostgreSQL refuses to, so every pg_ctl call goes through ``runuser`` to an
+unprivileged account), and installing the platform layer from ``platform/``.
 """
 
 from __future__ import annotations
@@ -25,12 +25,9 @@ from mirakuru.base import ENV_UUID
 from mirakuru.exceptions import AlreadyRunning
 from pytest_postgresql.executors.proc import PostgreSQLExecutor
 
-PG_MAJOR = 15
+from harness import postgres
+
 SUPERUSER = "supabase_admin"
-INSTALL_HINT = (
-    "apt-get update && apt-get install -y postgresql-15 postgresql-15-pgtap postgresql-15-plpgsql-check "
-    "libtap-parser-sourcehandler-pgtap-perl"
-)
 PLATFORM_DIR = Path(__file__).resolve().parents[2] / "platform"
 DEFAULT_PRIVILEGE_MODES = ("legacy", "modern")
 # Supabase images initdb with LC_ALL=en_US.UTF-8: the default collation is
@@ -48,20 +45,21 @@ class HarnessError(Exception):
     """A problem the user can fix; the message says how."""
 
 
-def find_pg_ctl() -> Path:
-    """Locate pg_ctl of PostgreSQL 15 (or of ``$PG_BINDIR``), or explain how to install it."""
-    if os.environ.get("PG_BINDIR"):
-        candidates = [Path(os.environ["PG_BINDIR"]) / "pg_ctl"]
-    else:
-        candidates = [Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin/pg_ctl")]
-        on_path = shutil.which("pg_ctl")
-        if on_path:
-            candidates.append(Path(on_path).resolve())
+def find_pg_ctl(major: int | None = None) -> Path:
+    """Locate pg_ctl of the chosen PostgreSQL major version (or of ``$PG_BINDIR``), or explain how to install it."""
+    try:
+        major = postgres.selected_major(major)
+    except postgres.UnsupportedVersion as exc:
+        raise HarnessError(str(exc)) from None
+    if major == 17:
+        postgres.prepare_embedded()
+    candidates = [directory / "pg_ctl" for directory in postgres.bin_candidates(major)]
     for candidate in candidates:
         if candidate.is_file() and (candidate.parent / "postgres").is_file():
             return candidate
     raise HarnessError(
-        f"PostgreSQL {PG_MAJOR} server binaries not found (pg_ctl, postgres). Install them:\n  {INSTALL_HINT}"
+        f"PostgreSQL {major} server binaries not found (pg_ctl, postgres). Install them:\n  "
+        f"{postgres.INSTALL_HINTS[major]}"
     )
 
 
@@ -143,6 +141,8 @@ class Cluster:
     workdir: Path
     executor: PostgreSQLExecutor
     stop_hint: str
+    major: int = 15
+    server: str = ""  # "PostgreSQL 17.10": which server this is, for summaries
     keep: bool = False
     _stopped: bool = field(default=False, repr=False)
 
@@ -212,7 +212,7 @@ class _PortTaken(Exception):
     pass
 
 
-def _launch(pg_ctl: Path, port: int) -> Cluster:
+def _launch(pg_ctl: Path, port: int, major: int) -> Cluster:
     workdir = Path(tempfile.mkdtemp(prefix="pgtap-cluster-", dir=_ram_dir()))
     executable = pg_ctl
     if os.geteuid() == 0:
@@ -248,41 +248,59 @@ def _launch(pg_ctl: Path, port: int) -> Cluster:
         if "Address already in use" in detail:
             raise _PortTaken from exc
         raise HarnessError(f"PostgreSQL failed to start: {exc}\n{detail}") from exc
-    started = Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint)
+    cluster = Cluster(port=port, workdir=workdir, executor=executor, stop_hint=stop_hint, major=major)
     try:
-        _wait_until_accepting(started)
-    except HarnessError:
-        started.stop()
+        _wait_until_ours(cluster)
+    except _PortTaken:
+        cluster.stop()
         raise
-    return started
+    cluster.server = server_name(cluster.admin_url)
+    return cluster
 
 
-def _wait_until_accepting(cluster: Cluster, seconds: float = 30.0) -> None:
-    """Wait out "the database system is starting up".
+def _wait_until_ours(cluster: Cluster, seconds: float = 30.0) -> None:
+    """Wait until the server on the port accepts connections, and check that it is this cluster.
 
-    The executor returns once the port accepts TCP connections, which the
-    postmaster does before startup has finished; a busy machine shows the gap.
+    pg_ctl can report the start before a loaded machine lets the server accept
+    connections ("the database system is starting up"), and another process can
+    grab a free port between our probe and the server's bind: then a different
+    server answers on it, and its data directory gives it away.
     """
     deadline = time.monotonic() + seconds
     while True:
         try:
-            psycopg.connect(cluster.admin_url, connect_timeout=5).close()
-            return
+            with psycopg.connect(cluster.admin_url, autocommit=True, connect_timeout=5) as conn:
+                row = conn.execute("select pg_catalog.current_setting('data_directory')").fetchone()
+            break
         except psycopg.OperationalError as exc:
-            if time.monotonic() > deadline:
-                raise HarnessError(f"PostgreSQL did not accept connections within {seconds:.0f}s: {exc}") from exc
+            if "starting up" not in str(exc) or time.monotonic() > deadline:
+                raise
             time.sleep(0.05)
+    if row is None or Path(str(row[0])).resolve() != Path(cluster.executor.datadir).resolve():
+        raise _PortTaken
 
 
-def start_cluster(port: int | None = None) -> Cluster:
-    """initdb and start PostgreSQL 15 in a fresh temporary directory, on ``port`` or a free one."""
-    pg_ctl = find_pg_ctl()
+def server_name(url: str) -> str:
+    """``PostgreSQL 17.10``: the server's product name and version, as summaries print it."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("select pg_catalog.current_setting('server_version')").fetchone()
+    version = str(row[0]).split()[0] if row else "?"
+    return f"PostgreSQL {version}"
+
+
+def start_cluster(port: int | None = None, major: int | None = None) -> Cluster:
+    """initdb and start PostgreSQL ``major`` (default: ``postgres.selected_major()``) on ``port`` or a free one."""
+    try:
+        major = postgres.selected_major(major)
+    except postgres.UnsupportedVersion as exc:
+        raise HarnessError(str(exc)) from None
+    pg_ctl = find_pg_ctl(major)
     require_locale()
     if port is not None:
         try:
             if port_in_use(port):
                 raise _PortTaken
-            return _launch(pg_ctl, port)
+            return _launch(pg_ctl, port, major)
         except _PortTaken:
             raise HarnessError(
                 f"port {port} is already in use on 127.0.0.1; pick another with --port or omit it"
@@ -290,7 +308,7 @@ def start_cluster(port: int | None = None) -> Cluster:
     # Another process can take a free port before the server binds it: try a few.
     for _ in range(3):
         try:
-            return _launch(pg_ctl, free_port())
+            return _launch(pg_ctl, free_port(), major)
         except _PortTaken:
             continue
     raise HarnessError("could not find a free port for PostgreSQL on 127.0.0.1 after 3 tries")
@@ -322,7 +340,9 @@ def install_platform(
         for path in files:
             _run_platform_file(conn, path)
     if available is None:
-        raise HarnessError(f"pgTAP is not installed for PostgreSQL {PG_MAJOR}. Install it:\n  {INSTALL_HINT}")
+        raise HarnessError(
+            f"pgTAP is not installed for {cluster.server}. Install it:\n  {postgres.INSTALL_HINTS[cluster.major]}"
+        )
 
 
 def _run_platform_file(conn: psycopg.Connection, path: Path) -> None:

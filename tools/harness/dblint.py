@@ -17,10 +17,16 @@ from pathlib import Path
 
 import psycopg
 
-from harness.cluster import PG_MAJOR, HarnessError
+from harness.cluster import HarnessError
 from harness.reset import cli_binary
 
-INSTALL_HINT = f"apt-get update && apt-get install -y postgresql-{PG_MAJOR}-plpgsql-check"
+INSTALL_HINT = "apt-get update && apt-get install -y postgresql-{major}-plpgsql-check"
+
+
+class CheckUnavailable(HarnessError):
+    """The check cannot run on this server; the run must say so, never count it as passed."""
+
+
 LINT_ARGS = ("db", "lint", "--level", "warning", "--fail-on", "warning")
 
 
@@ -48,16 +54,25 @@ class LintResult:
         return not self.findings
 
 
-def install_plpgsql_check(admin_url: str) -> None:
-    """Create plpgsql_check in ``extensions`` (on postgres's search path) as the superuser."""
+def install_plpgsql_check(admin_url: str, major: int = 15) -> None:
+    """Create plpgsql_check in ``extensions`` (on postgres's search path) as the superuser.
+
+    Debian packages plpgsql_check for 15 only; the embedded 17 tree has no build
+    of it, so on 17 this raises ``CheckUnavailable`` instead of an install hint.
+    """
     with psycopg.connect(admin_url, autocommit=True) as conn:
         available = conn.execute(
             "select 1 from pg_catalog.pg_available_extensions where name = 'plpgsql_check'"
         ).fetchone()
         if available is None:
+            if major != 15:
+                raise CheckUnavailable(
+                    f"plpgsql_check is not available for PostgreSQL {major} here (no package builds it for the "
+                    "embedded server), so `supabase db lint` cannot run"
+                )
             raise HarnessError(
-                f"plpgsql_check is not installed for PostgreSQL {PG_MAJOR} (`supabase db lint` needs it). "
-                f"Install it:\n  {INSTALL_HINT}"
+                f"plpgsql_check is not installed for PostgreSQL {major} (`supabase db lint` needs it). "
+                f"Install it:\n  {INSTALL_HINT.format(major=major)}"
             )
         conn.execute("create extension if not exists plpgsql_check with schema extensions")
 

@@ -179,15 +179,16 @@ def relative(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def write_junit(results: list[FileResult], target: Path, base: Path) -> None:
-    """JUnit XML: one testsuite per file, one testcase per assertion."""
-    suites = ET.Element("testsuites")
+def write_junit(results: list[FileResult], target: Path, base: Path, server: str) -> None:
+    """JUnit XML: one testsuite per file, one testcase per assertion, each suite named with its server."""
+    suites = ET.Element("testsuites", name=f"pgTAP on {server}")
     for res in results:
         failures = sum(1 for a in res.assertions if not a.passed)
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=relative(res.path, base),
+            name=f"{relative(res.path, base)} ({server})",
+            hostname=server,
             tests=str(max(len(res.assertions), res.plan or 0)),
             failures=str(failures),
             errors=str(0 if res.passed or failures else 1),
