@@ -5,7 +5,7 @@
 | 42501 | missing privilege, RLS ``with check``, credential functions | ``PermissionDenied`` |
 | P0002 | credential functions: unknown integration, nothing linked | ``NotFound`` |
 | 23514 | ``..._field_mappings_check`` / ``..._sync_schedule_check`` | ``InvalidConfig`` (problem list) |
-| 23514 | ``..._provider_check`` / ``..._display_name_check`` | ``InvalidConfig`` |
+| 23514 | ``..._provider[_characters]_check`` / ``..._display_name[_characters]_check`` | ``InvalidConfig`` |
 | 23514 | ``chk_active_integration_has_vault_ref`` | ``CredentialMissing`` |
 | 23503 | the ``vault_secret_id`` integrity trigger (no constraint name) | ``CredentialMissing`` |
 | 23503 | a real foreign key, e.g. an unknown ``organization_id`` | ``NotFound`` |
@@ -32,9 +32,20 @@ CONFIG_CONSTRAINTS: Mapping[str, str] = {
     "organization_integrations_sync_schedule_check": "sync_schedule",
 }
 # The other CHECK constraints on the table's writable columns, and what they require.
+# Lengths count surrounding spaces; the characters constraints refuse control, line-separator and bidi
+# embedding/override/isolate characters (docs/decisions/input-hygiene.md).
+_NO_CONTROL = "must not contain control, line-separator or bidi override characters"
 COLUMN_CONSTRAINTS: Mapping[str, tuple[str, str]] = {
-    "organization_integrations_provider_check": ("provider", "provider: must be 1 to 100 characters once trimmed"),
-    "organization_integrations_display_name_check": ("display_name", "display_name: must be at most 200 characters"),
+    "organization_integrations_provider_check": (
+        "provider",
+        "provider: must be 1 to 100 characters, surrounding spaces included, and not blank",
+    ),
+    "organization_integrations_provider_characters_check": ("provider", f"provider: {_NO_CONTROL}"),
+    "organization_integrations_display_name_check": (
+        "display_name",
+        "display_name: must be at most 200 characters, surrounding spaces included",
+    ),
+    "organization_integrations_display_name_characters_check": ("display_name", f"display_name: {_NO_CONTROL}"),
 }
 ACTIVE_NEEDS_CREDENTIAL = "chk_active_integration_has_vault_ref"
 

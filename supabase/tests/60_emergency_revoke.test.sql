@@ -68,8 +68,8 @@ select is(
         from pg_catalog.pg_proc as p
         where p.oid = 'private.emergency_revoke_credentials(uuid, text, boolean)'::regprocedure
     ),
-    array['search_path=""'],
-    'ER-04: the definer has an empty search_path'
+    array['search_path=pg_catalog, pg_temp'],
+    'ER-04: the definer pins search_path to pg_catalog, pg_temp (issue 10)'
 );
 select is_empty(
     $$

@@ -1,6 +1,6 @@
 -- Catalog gate over every function in the project's schemas, so a new
--- function is checked without a new test: search_path is pinned (empty for
--- security definer), no definer function in an exposed schema is callable by
+-- function is checked without a new test: search_path is pinned
+-- (pg_catalog, pg_temp for security definer), no definer function in an exposed schema is callable by
 -- anon or authenticated, and what anon and authenticated may execute is
 -- exactly the allowlists below. Mirrors splinter's
 -- function_search_path_mutable and anon_/authenticated_security_definer_function_executable.
@@ -50,23 +50,24 @@ select cmp_ok(
 );
 
 -- A definer function runs with its owner's rights; a search_path the caller
--- can influence lets the caller substitute any unqualified object.
+-- can influence lets the caller substitute any unqualified object. Exactly
+-- `pg_catalog, pg_temp` (issue 10): an empty search_path still resolves
+-- relation and type names in pg_temp first, so a caller's temporary table
+-- named text or uuid would shadow the type; naming pg_temp last prevents it.
 select is_empty(
     $$
     select f.signature, f.proconfig::text
     from pg_temp.gate_functions as f
     where
         f.prosecdef
-        -- Empty, or the issue-10 convention (pg_temp last, so temp objects cannot shadow types).
-        and not coalesce(
-            f.proconfig operator(pg_catalog.@>) array['search_path=""']
-            or f.proconfig operator(pg_catalog.@>) array['search_path=pg_catalog, pg_temp'],
-            false
+        and (
+            f.proconfig is null
+            or not f.proconfig operator(pg_catalog.@>) array['search_path=pg_catalog, pg_temp']
         )
     order by 1
     $$,
     pg_catalog.format(
-        'GATE-FN-01: every security definer function pins search_path (empty, or pg_catalog, pg_temp) (%s definer functions)',
+        'GATE-FN-01: every security definer function pins search_path to pg_catalog, pg_temp (%s definer functions)',
         (
             select pg_catalog.count(*)
             from pg_temp.gate_functions as f

@@ -180,6 +180,23 @@ CASES = [
         {"GATE-FN-01", "GATE-FN-02"},
     ),
     case(
+        # Issue 10: an empty search_path still resolves types in pg_temp first.
+        "definer_with_empty_search_path",
+        "91",
+        "create function private.gate_probe() returns integer language sql security definer "
+        "set search_path = '' as $$ select 1 $$;"
+        "revoke all on function private.gate_probe() from public;",
+        {"GATE-FN-01"},
+    ),
+    case(
+        "definer_with_pg_temp_first",
+        "91",
+        "create function private.gate_probe() returns integer language sql security definer "
+        "set search_path = pg_temp, pg_catalog as $$ select 1 $$;"
+        "revoke all on function private.gate_probe() from public;",
+        {"GATE-FN-01"},
+    ),
+    case(
         "invoker_without_search_path",
         "91",
         "create function private.gate_probe() returns integer language sql as $$ select 1 $$;"
@@ -190,7 +207,7 @@ CASES = [
         "anon_executable_definer_in_public",
         "91",
         "create function public.gate_probe() returns integer language sql security definer "
-        "set search_path = '' as $$ select 1 $$;"
+        "set search_path = pg_catalog, pg_temp as $$ select 1 $$;"
         "revoke all on function public.gate_probe() from public, anon, authenticated;"
         "grant execute on function public.gate_probe() to anon;",
         {"GATE-FN-03", "GATE-FN-05"},
@@ -199,7 +216,7 @@ CASES = [
         "authenticated_executable_definer_in_public",
         "91",
         "create function public.gate_probe() returns integer language sql security definer "
-        "set search_path = '' as $$ select 1 $$;"
+        "set search_path = pg_catalog, pg_temp as $$ select 1 $$;"
         "revoke all on function public.gate_probe() from public, anon, authenticated;"
         "grant execute on function public.gate_probe() to authenticated;",
         {"GATE-FN-04", "GATE-FN-06"},
@@ -209,7 +226,7 @@ CASES = [
         "definer_in_public_without_revoke",
         "91",
         "create function public.gate_probe() returns integer language sql security definer "
-        "set search_path = '' as $$ select 1 $$;",
+        "set search_path = pg_catalog, pg_temp as $$ select 1 $$;",
         {"GATE-FN-03", "GATE-FN-04", "GATE-FN-05", "GATE-FN-06"},
     ),
     case(

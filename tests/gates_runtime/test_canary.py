@@ -22,6 +22,7 @@ output). The failing proofs plant the secret in each form and in each source.
 from __future__ import annotations
 
 import base64
+import json
 import re
 import subprocess
 import uuid
@@ -340,3 +341,126 @@ def test_canary_catches_a_secret_in_the_server_log(
     leaks = find_leaks(haystacks(stats_cluster, name, offset), {"literal": secret})
     assert ("server log", "raw") in {(leak.source, leak.form) for leak in leaks}
     assert ADMIN_A  # the world was built: the 42501 came from authorization, not an unknown id
+
+
+# Issue 10, part 4: bind parameters and the server log ------------------------------------------------
+#
+# A bind parameter keeps a secret out of the statement text, not out of the log: with statement or
+# duration logging on, PostgreSQL also logs the parameters of every logged statement, up to
+# log_parameter_max_length bytes each (default -1: all of it). Each case below sets logging for one
+# database (as the superuser, as an operator would for the project), makes one call, and reads the
+# server log. docs/credentials.md states what an operator must set, from these results.
+
+# The SQL PostgREST sends for POST /rest/v1/rpc/store_credential: the request body is one parameter.
+POSTGREST_RPC = (
+    "with pgrst_args as (select * from json_to_record(%s::json) as _(p_integration_id uuid, p_secret text)) "
+    "select public.store_credential(_.p_integration_id, _.p_secret) from pgrst_args as _"
+)
+# What org_integrations.repository (and supabase-py's own SQL) does: one parameter per argument.
+DIRECT_CALL = "select public.store_credential(%s, %s)"
+FOREIGN_INTEGRATION = "00000606-1000-4000-8000-0000000000b1"  # org B's: admin A gets 42501
+# "DETAIL:  parameters: $1 = ..." on PostgreSQL 15, "Parameters:" from 16 on.
+PARAMETERS_LINE = re.compile(r"[Pp]arameters: \$1 = ")
+
+
+def call_store(url: str, shape: str, secret: str, integration: str = CANARY_INTEGRATION) -> None:
+    with psycopg.connect(url) as conn, conn.transaction():
+        act_as(conn, "admin_a")
+        if shape == "postgrest":
+            body = json.dumps({"p_integration_id": integration, "p_secret": secret})
+            conn.execute(POSTGREST_RPC, [body])
+        else:
+            conn.execute(DIRECT_CALL, [integration, secret])
+
+
+@pytest.mark.parametrize(
+    ("settings", "shape", "expected"),
+    [
+        pytest.param({"log_min_duration_statement": "0"}, "postgrest", "whole", id="duration-default-postgrest"),
+        pytest.param({"log_min_duration_statement": "0"}, "direct", "whole", id="duration-default-direct"),
+        pytest.param({"log_statement": "'all'"}, "postgrest", "whole", id="statement-all-default"),
+        pytest.param(
+            {"log_min_duration_statement": "0", "log_parameter_max_length": "0"},
+            "postgrest",
+            "none",
+            id="duration-max-length-0-postgrest",
+        ),
+        pytest.param(
+            {"log_min_duration_statement": "0", "log_parameter_max_length": "0"},
+            "direct",
+            "none",
+            id="duration-max-length-0-direct",
+        ),
+        pytest.param(
+            {"log_statement": "'all'", "log_parameter_max_length": "0"},
+            "postgrest",
+            "none",
+            id="statement-all-max-length-0",
+        ),
+        pytest.param(
+            {"log_min_duration_statement": "0", "log_parameter_max_length": "16"},
+            "direct",
+            "prefix",
+            id="duration-max-length-16-direct",
+        ),
+    ],
+)
+def test_what_the_log_holds_under_statement_and_duration_logging(
+    stats_cluster: Cluster,
+    canary_db: Callable[..., tuple[str, str]],
+    settings: dict[str, str],
+    shape: str,
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url, name = canary_db()
+    build_world(url)
+    with psycopg.connect(stats_cluster.admin_url, autocommit=True) as conn:
+        for setting, value in settings.items():
+            conn.execute(f"alter database {name} set {setting} = {value}")  # type: ignore[arg-type]  # our constants
+    offset = log_size(stats_cluster)
+    secret = random_credential()
+    call_store(url, shape, secret)
+    log = haystacks(stats_cluster, name, offset)["server log"]
+
+    assert "store_credential" in log, "the settings took effect: the call was logged"
+    found = {(leak.source, leak.form) for leak in find_leaks({"server log": log}, {"canary": secret})}
+    if expected == "whole":
+        assert ("server log", "raw") in found
+        assert PARAMETERS_LINE.search(log)
+    elif expected == "none":
+        assert found == set()
+        assert not PARAMETERS_LINE.search(log)
+    else:
+        # A positive limit truncates each parameter: the secret's first bytes are still in the log.
+        assert found == set()
+        assert f"'{secret[:16]}...'" in log
+    with capsys.disabled():
+        print(f"\nlog with {settings} ({shape} call): secret {expected}")
+
+
+@pytest.mark.parametrize(("on_error", "leaks"), [("0", False), ("-1", True)])
+def test_failed_calls_log_parameters_only_with_log_parameter_max_length_on_error(
+    stats_cluster: Cluster, canary_db: Callable[..., tuple[str, str]], on_error: str, leaks: bool
+) -> None:
+    """A refused call (42501) is logged with its statement text (log_min_error_statement); its parameters
+    only when log_parameter_max_length_on_error is not 0 (its default is 0)."""
+    url, name = canary_db()
+    build_world(url)
+    with psycopg.connect(stats_cluster.admin_url, autocommit=True) as conn:
+        conn.execute(f"alter database {name} set log_parameter_max_length_on_error = {on_error}")  # type: ignore[arg-type]
+    offset = log_size(stats_cluster)
+    secret = random_credential()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        call_store(url, "direct", secret, integration=FOREIGN_INTEGRATION)
+    log = haystacks(stats_cluster, name, offset)["server log"]
+    assert "select public.store_credential($1, $2)" in log, "the failed statement is logged"
+    assert bool(find_leaks({"server log": log}, {"canary": secret})) is leaks
+
+
+def test_the_credentials_doc_tells_operators_what_to_set() -> None:
+    """The claim that bind parameters never reach the log is gone, and the operator settings are written down."""
+    text = (ROOT / "docs" / "credentials.md").read_text()
+    assert "but a bind parameter does not" not in text
+    assert "`log_parameter_max_length = 0`" in text
+    assert "`log_parameter_max_length_on_error = 0`" in text

@@ -192,3 +192,11 @@ def test_retrieve_of_a_secret_deleted_from_vault_is_credential_missing(repo: Rep
     with pytest.raises(CredentialMissing) as raised:
         repo("service_role").retrieve_credential(A_ACTIVE)
     assert raised.value.operation == "retrieve_credential"
+
+
+def test_23514_on_control_characters_is_invalid_config(repo: Repo) -> None:
+    """Issue 10: the characters constraints map to InvalidConfig like the length ones."""
+    with pytest.raises(InvalidConfig) as raised:
+        repo("admin_a").create_integration(ORG_A, "crm\x1b]0;title\x07")
+    assert raised.value.column == "provider"
+    assert raised.value.constraint == "organization_integrations_provider_characters_check"
