@@ -1,9 +1,13 @@
--- Platform layer: what a Supabase image sets up before project migrations run,
--- rebuilt for a plain PostgreSQL 15 cluster so migrations and pgTAP can run
--- without Docker. Run once, as the cluster's bootstrap superuser
--- (supabase_admin), in the database `postgres`. Never run it against a real
--- Supabase database: the guard below refuses a database that already has the
--- Supabase schemas. docs/platform-layer.md lists every difference from Supabase.
+-- Platform layer, part 2: what a Supabase image sets up in a database before
+-- project migrations run, rebuilt for a plain PostgreSQL 15 cluster so
+-- migrations and pgTAP can run without Docker. Run as the cluster's bootstrap
+-- superuser (supabase_admin) in the target database, after roles.sql (once
+-- per cluster), then default_privileges_legacy.sql or _modern.sql, and
+-- vault_service_role_granted.sql for the images whose service_role has Vault.
+-- Never run it against a real Supabase database: the guard below refuses a
+-- database that already has the Supabase schemas. docs/platform-layer.md lists
+-- every difference from Supabase; tests/platform_fidelity checks them against
+-- platform/reference/supabase-pg15-catalog.json.
 
 do $guard$
 begin
@@ -20,33 +24,24 @@ begin
         raise exception 'platform layer must be installed by a superuser'
             using errcode = '42501';
     end if;
+    execute pg_catalog.format('alter database %I owner to postgres', pg_catalog.current_database());
 end
 $guard$;
 
--- Roles ----------------------------------------------------------------------
--- postgres is deliberately NOT a superuser, exactly as on hosted Supabase, so
--- a migration that needs superuser fails here too.
-create role postgres login createdb createrole bypassrls password 'postgres';
-create role anon nologin noinherit;
-create role authenticated nologin noinherit;
-create role service_role nologin noinherit bypassrls;
-create role authenticator login noinherit password 'postgres';
-create role supabase_auth_admin nologin noinherit;
-
-grant anon, authenticated, service_role to authenticator;
--- postgres may switch to the API roles, which is how tests impersonate them.
-grant anon, authenticated, service_role to postgres with admin option;
-
-alter database postgres owner to postgres;
-alter role postgres set search_path = "$user", public, extensions;
-alter role authenticator set search_path = "$user", public, extensions;
-
 -- The API roles use public; what they may do there is decided per object.
-grant usage on schema public to anon, authenticated, service_role;
+grant usage on schema public to postgres, anon, authenticated, service_role;
 
 -- Extensions -------------------------------------------------------------------
 create schema extensions authorization postgres;
 grant usage on schema extensions to anon, authenticated, service_role;
+grant usage, create on schema extensions to dashboard_user;
+-- What supabase_admin creates in extensions, postgres may use and pass on.
+alter default privileges for role supabase_admin in schema extensions
+grant all on tables to postgres with grant option;
+alter default privileges for role supabase_admin in schema extensions
+grant all on sequences to postgres with grant option;
+alter default privileges for role supabase_admin in schema extensions
+grant all on functions to postgres with grant option;
 create extension pgcrypto with schema extensions;
 create extension "uuid-ossp" with schema extensions;
 
@@ -54,8 +49,14 @@ create extension "uuid-ossp" with schema extensions;
 -- Owned by supabase_admin, as on Supabase (so `db reset` leaves it alone); its
 -- objects belong to supabase_auth_admin, which foreign-key checks run as.
 create schema auth;
-grant usage, create on schema auth to supabase_auth_admin;
+grant usage, create on schema auth to supabase_auth_admin, dashboard_user;
 grant usage on schema auth to postgres, anon, authenticated, service_role;
+alter default privileges for role supabase_auth_admin in schema auth
+grant all on tables to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth
+grant all on sequences to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth
+grant all on functions to postgres, dashboard_user;
 
 create table auth.users (
     instance_id uuid,
@@ -85,7 +86,10 @@ create table auth.users (
 );
 alter table auth.users owner to supabase_auth_admin;
 create unique index users_email_partial_key on auth.users (email) where (is_sso_user = false);
-grant all on table auth.users to postgres;
+-- GoTrue enables RLS with no policy: only postgres (bypassrls) and the owner read it.
+alter table auth.users enable row level security;
+grant all on table auth.users to postgres, dashboard_user;
+grant select on table auth.users to postgres with grant option;
 
 -- The request helpers read what PostgREST puts in the transaction. An empty
 -- string counts as null: after a rolled-back set_config(..., true) a reused
@@ -139,8 +143,9 @@ alter function auth.uid() owner to supabase_auth_admin;
 alter function auth.role() owner to supabase_auth_admin;
 alter function auth.email() owner to supabase_auth_admin;
 alter function auth.jwt() owner to supabase_auth_admin;
-grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
-    to postgres, anon, authenticated, service_role;
+-- Everyone executes them through PUBLIC, as on Supabase.
+grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt() to dashboard_user;
+grant execute on function auth.jwt() to postgres;
 
 -- vault: Supabase Vault 0.3's API and privileges ---------------------------------
 -- Real Vault encrypts with libsodium and a key held outside the database. Here
@@ -195,17 +200,15 @@ as $$
 $$;
 revoke all on function vault._encrypt(text, bytea) from public;
 
--- security definer: decrypted_secrets is read by postgres and service_role,
--- who must never read the key itself; this function holds the only path.
-create function vault._decrypt(ciphertext text, iv bytea) returns text
+-- security definer: decrypted_secrets is read by postgres (and, on some
+-- images, service_role), who must never read the key itself; this function
+-- holds the only path. It returns bytes, like Vault's _crypto_aead_det_decrypt.
+create function vault._decrypt(ciphertext text, iv bytea) returns bytea
 language sql stable
 security definer
 set search_path = ''
 as $$
-    select pg_catalog.convert_from(
-        extensions.decrypt_iv(pg_catalog.decode(ciphertext, 'base64'), vault._root_key(), iv, 'aes-cbc/pad:pkcs'),
-        'utf8'
-    )
+    select extensions.decrypt_iv(pg_catalog.decode(ciphertext, 'base64'), vault._root_key(), iv, 'aes-cbc/pad:pkcs')
 $$;
 revoke all on function vault._decrypt(text, bytea) from public;
 
@@ -215,7 +218,10 @@ select
     s.name,
     s.description,
     s.secret,
-    vault._decrypt(s.secret, s.nonce) as decrypted_secret,
+    -- As in Vault 0.3: convert_from's encoding argument is of type name, so
+    -- the column's collation is "C", not the database's en_US.UTF-8. Comparing
+    -- it with a default-collation text then needs an explicit collation.
+    pg_catalog.convert_from(vault._decrypt(s.secret, s.nonce), 'utf8') as decrypted_secret,
     s.key_id,
     s.nonce,
     s.created_at,
@@ -276,10 +282,14 @@ revoke all on function vault.create_secret(text, text, text, uuid) from public;
 revoke all on function vault.update_secret(uuid, text, text, text, uuid) from public;
 revoke all on table vault.secrets, vault.decrypted_secrets from public;
 
--- Hosted Supabase today: postgres and service_role read and delete, and call
--- the two functions. anon and authenticated get nothing at all.
-grant usage on schema vault to postgres, service_role;
-grant select, delete on table vault.secrets, vault.decrypted_secrets to postgres, service_role;
-grant execute on function vault.create_secret(text, text, text, uuid) to postgres, service_role;
-grant execute on function vault.update_secret(uuid, text, text, text, uuid) to postgres, service_role;
-grant execute on function vault._decrypt(text, bytea) to postgres, service_role;
+-- Vault 0.3.1 on Supabase: postgres reads, deletes and truncates, with grant
+-- option, and calls the two functions; anon and authenticated get nothing;
+-- nobody inserts or updates vault.secrets directly. Whether service_role has
+-- Vault grants differs between images: here it has none (the stricter
+-- variant) unless vault_service_role_granted.sql is installed too.
+grant usage on schema vault to postgres with grant option;
+grant select, delete, truncate, references on table vault.secrets, vault.decrypted_secrets
+    to postgres with grant option;
+grant execute on function vault.create_secret(text, text, text, uuid) to postgres with grant option;
+grant execute on function vault.update_secret(uuid, text, text, text, uuid) to postgres with grant option;
+grant execute on function vault._decrypt(text, bytea) to postgres;

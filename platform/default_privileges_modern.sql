@@ -1,7 +1,5 @@
 -- Default privileges of Supabase projects created since 2026-10-30: new
--- objects in public are granted to nobody. We go one step further and also
--- withdraw PostgreSQL's built-in EXECUTE-to-PUBLIC on new functions, so a
--- migration that forgets to grant what it needs fails here rather than
--- working by accident.
-alter default privileges for role postgres in schema public
-revoke execute on functions from public;
+-- objects in public are granted to nobody, so there is nothing to add here.
+-- PostgreSQL's own defaults still apply, as they do on Supabase: functions are
+-- executable by PUBLIC until a migration revokes it, and the 9x gates check
+-- that every migration does.

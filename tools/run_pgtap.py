@@ -60,13 +60,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "roles) or modern (nothing). Env: PGTAP_DEFAULT_PRIVILEGES",
     )
     parser.add_argument(
+        "--service-role-vault",
+        choices=("none", "granted"),
+        default=os.environ.get("PGTAP_SERVICE_ROLE_VAULT", "none"),
+        help="Vault grants of service_role, which differ between Supabase images: none (the stricter, default) "
+        "or granted (usage, select, delete and the Vault functions). Env: PGTAP_SERVICE_ROLE_VAULT",
+    )
+    parser.add_argument(
         "--parity", action="store_true", help="also run pg_prove on the same files and compare verdicts"
     )
     parser.add_argument(
         "--db-lint",
         action="store_true",
         help="also run `supabase db lint --level warning --fail-on warning` (plpgsql_check) on the reset database, "
-        "before pgTAP is created; any finding fails the run",
+        "before pgTAP is created, and on the `tests` schema the helpers leave behind; any finding fails the run",
     )
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running and print its URL")
@@ -135,14 +142,14 @@ def report(results: list[FileResult], project: Path, verbose: bool, seconds: flo
     return not bad_files
 
 
-def report_lint(result: LintResult | str, server: str) -> bool:
+def report_lint(result: LintResult | str, server: str, label: str = "db lint") -> bool:
     """Print the lint verdict; a string is why the check could not run (reported, not passed)."""
     if isinstance(result, str):
-        print(f"db lint: NOT RUN on {server}: {result}")
+        print(f"{label}: NOT RUN on {server}: {result}")
         return True
     for finding in result.findings:
-        print(f"db lint: {finding}")
-    print(f"db lint: {'clean' if result.passed else f'{len(result.findings)} finding(s)'} on {server}")
+        print(f"{label}: {finding}")
+    print(f"{label}: {'clean' if result.passed else f'{len(result.findings)} finding(s)'} on {server}")
     return result.passed
 
 
@@ -213,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
             install_pgtap(url)
         else:
             cluster = start_cluster(port=args.port, major=args.postgres)
-            install_platform(cluster, args.default_privileges)
+            install_platform(cluster, args.default_privileges, service_role_vault=args.service_role_vault == "granted")
             url = cluster.url()
             server = cluster.server
             if args.reset_with == "cli":
@@ -231,6 +238,9 @@ def run(args: argparse.Namespace) -> int:
         ok = report(results, project, args.verbose, time.perf_counter() - started, server)
         if lint is not None:
             ok = report_lint(lint, server) and ok
+            if not isinstance(lint, str):
+                # The helpers stay in the database (as after `supabase test db`): they must lint clean too.
+                ok = report_lint(db_lint(url, project, schemas=["tests"]), server, "db lint (tests schema)") and ok
         if args.junit:
             write_junit(results, args.junit, project, server)
         if args.parity:

@@ -435,7 +435,8 @@ select is_empty(
 );
 
 -- Whether service_role may read Vault directly is the platform's choice
--- (hosted Supabase grants select today; older images did not), and the
+-- (hosted Supabase grants select today; older images did not even grant usage
+-- on the schema, so the relations are found in the catalog, not by name), and the
 -- credential functions never rely on it. What this project answers for: its
 -- migrations grant service_role nothing there, directly (an ACL entry whose
 -- grantor is not the owner, the platform) or through a role it joins; and
@@ -493,12 +494,22 @@ end;
 $problems$;
 
 select is(
-    pg_temp.f32_vault_read_problems('vault.secrets'),
+    pg_temp.f32_vault_read_problems(
+        (
+            select c.oid from pg_catalog.pg_class as c
+            where c.relnamespace = 'vault'::pg_catalog.regnamespace and c.relname = 'secrets'
+        )
+    ),
     '{}'::text[],
     'XM-SR-13: service_role reads vault.secrets only by a platform grant, and exactly as far as it goes'
 );
 select is(
-    pg_temp.f32_vault_read_problems('vault.decrypted_secrets'),
+    pg_temp.f32_vault_read_problems(
+        (
+            select c.oid from pg_catalog.pg_class as c
+            where c.relnamespace = 'vault'::pg_catalog.regnamespace and c.relname = 'decrypted_secrets'
+        )
+    ),
     '{}'::text[],
     'XM-SR-14: service_role reads vault.decrypted_secrets only by a platform grant, and exactly as far as it goes'
 );

@@ -47,7 +47,7 @@ select set_eq(
     $$
     select c.relnamespace::regnamespace::text || '.' || c.relname::text
     from pg_catalog.pg_class as c
-    inner join tests.project_schemas() as s on c.relnamespace = s.oid
+    inner join tests.project_schemas as s on c.relnamespace = s.oid
     where
         c.relkind in ('r', 'p')
         and (

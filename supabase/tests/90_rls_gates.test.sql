@@ -17,12 +17,12 @@ select plan(10);
 set local search_path = extensions;
 
 -- The project's schemas, defined once for every gate in
--- 00_test_helpers.test.sql (tests.project_schemas()).
+-- 00_test_helpers.test.sql (the view tests.project_schemas).
 create temporary view gate_schemas as
 select
     s.oid,
     s.nspname
-from tests.project_schemas() as s;
+from tests.project_schemas as s;
 
 -- Every table (plain or partitioned) in them that no extension owns.
 create temporary view gate_tables as

@@ -18,7 +18,7 @@ select
     c.relkind,
     c.relacl
 from pg_catalog.pg_class as c
-inner join tests.project_schemas() as s on c.relnamespace = s.oid
+inner join tests.project_schemas as s on c.relnamespace = s.oid
 where c.relkind in ('r', 'p', 'v', 'm', 'f');
 
 select cmp_ok(

@@ -30,6 +30,15 @@ from harness import postgres
 SUPERUSER = "supabase_admin"
 PLATFORM_DIR = Path(__file__).resolve().parents[2] / "platform"
 DEFAULT_PRIVILEGE_MODES = ("legacy", "modern")
+# Supabase images initdb with LC_ALL=en_US.UTF-8: the default collation is
+# en_US.UTF-8 while Vault's decrypted_secret is "C", and string comparisons
+# between the two need an explicit collation. Run in the same locale, or not at all.
+LOCALE = "en_US.UTF-8"
+LOCALE_HINT = (
+    "generate it with `bash tools/dev.sh setup`, or by hand: "
+    "sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' /etc/locale.gen && locale-gen "
+    "(Debian package `locales`)"
+)
 
 
 class HarnessError(Exception):
@@ -79,19 +88,49 @@ def _unprivileged_account() -> pwd.struct_passwd:
     raise HarnessError("running as root, but neither a 'postgres' nor a 'nobody' account exists to run PostgreSQL")
 
 
-def _root_wrapper(workdir: Path, pg_ctl: Path, account: pwd.struct_passwd) -> Path:
-    """A pg_ctl stand-in that re-runs the real one as an unprivileged account."""
-    runuser = shutil.which("runuser")
+def _runuser() -> str:
+    # runuser lives in /usr/sbin, which a minimal PATH (cron, env -i, CI) may lack.
+    runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
     if runuser is None:
         raise HarnessError("running as root needs `runuser` (package util-linux) to drop privileges for PostgreSQL")
+    return runuser
+
+
+def _root_wrapper(workdir: Path, pg_ctl: Path, account: pwd.struct_passwd) -> Path:
+    """A pg_ctl stand-in that re-runs the real one as an unprivileged account."""
+    runuser = _runuser()
     wrapper = workdir / "pg_ctl-as-user"
     wrapper.write_text(f'#!/bin/sh\nexec {runuser} -u {account.pw_name} -- {pg_ctl} "$@"\n')
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return wrapper
 
 
+def _locale_names() -> set[str]:
+    try:
+        listed = subprocess.run(["locale", "-a"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+    return {line.strip().lower().replace("-", "") for line in listed.splitlines()}
+
+
+def require_locale() -> None:
+    """Fail clearly when the system lacks en_US.UTF-8; never fall back to another locale."""
+    if LOCALE.lower().replace("-", "") not in _locale_names():
+        raise HarnessError(
+            f"the {LOCALE} locale is not installed, and the cluster must run in it, as Supabase does "
+            f"(UTF8, collation and ctype {LOCALE}); {LOCALE_HINT}"
+        )
+
+
+class _SupabaseLocaleExecutor(PostgreSQLExecutor):
+    """pytest-postgresql's executor, with initdb in Supabase's encoding and locale."""
+
+    def _build_initdb_command(self, initdb_options: list[str], pgdata: str | None = None) -> list[str]:
+        return super()._build_initdb_command([*initdb_options, "--encoding=UTF8", f"--locale={LOCALE}"], pgdata)
+
+
 # Throwaway data: skip durability work, as `-F` (fsync off) already does.
-_SERVER_OPTIONS = "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40"
+_SERVER_OPTIONS = "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40 -c timezone=UTC"
 
 
 @dataclass
@@ -181,11 +220,11 @@ def _launch(pg_ctl: Path, port: int, major: int) -> Cluster:
         os.chown(workdir, account.pw_uid, account.pw_gid)
         workdir.chmod(0o700)
         executable = _root_wrapper(workdir, pg_ctl, account)
-        stop_hint = f"runuser -u {account.pw_name} -- {pg_ctl} stop -D {workdir / 'data'}"
+        stop_hint = f"{_runuser()} -u {account.pw_name} -- {pg_ctl} stop -D {workdir / 'data'}"
     else:
         stop_hint = f"{pg_ctl} stop -D {workdir / 'data'}"
 
-    executor = PostgreSQLExecutor(
+    executor = _SupabaseLocaleExecutor(
         executable=str(executable),
         host="127.0.0.1",
         port=port,
@@ -256,6 +295,7 @@ def start_cluster(port: int | None = None, major: int | None = None) -> Cluster:
     except postgres.UnsupportedVersion as exc:
         raise HarnessError(str(exc)) from None
     pg_ctl = find_pg_ctl(major)
+    require_locale()
     if port is not None:
         try:
             if port_in_use(port):
@@ -274,19 +314,39 @@ def start_cluster(port: int | None = None, major: int | None = None) -> Cluster:
     raise HarnessError("could not find a free port for PostgreSQL on 127.0.0.1 after 3 tries")
 
 
-def install_platform(cluster: Cluster, default_privileges: str = "legacy") -> None:
-    """Install platform/bootstrap.sql and one default-privileges mode as the superuser."""
+def install_platform(
+    cluster: Cluster,
+    default_privileges: str = "legacy",
+    *,
+    service_role_vault: bool = False,
+    dbname: str = "postgres",
+) -> None:
+    """Install the platform layer into ``dbname`` as the superuser.
+
+    The cluster-wide roles (platform/roles.sql) come first, once per cluster;
+    then platform/bootstrap.sql, one default-privileges mode and, with
+    ``service_role_vault``, the Vault grants some Supabase images give service_role.
+    """
     if default_privileges not in DEFAULT_PRIVILEGE_MODES:
         raise HarnessError(f"default privileges must be one of {', '.join(DEFAULT_PRIVILEGE_MODES)}")
     files = [PLATFORM_DIR / "bootstrap.sql", PLATFORM_DIR / f"default_privileges_{default_privileges}.sql"]
+    if service_role_vault:
+        files.append(PLATFORM_DIR / "vault_service_role_granted.sql")
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-        for path in files:
-            try:
-                conn.execute(path.read_text())  # trusted file of ours
-            except psycopg.Error as exc:
-                raise HarnessError(f"{path}: platform layer failed: {exc.diag.sqlstate} {exc}") from exc
+        if conn.execute("select 1 from pg_catalog.pg_roles where rolname = 'authenticator'").fetchone() is None:
+            _run_platform_file(conn, PLATFORM_DIR / "roles.sql")
         available = conn.execute("select 1 from pg_catalog.pg_available_extensions where name = 'pgtap'").fetchone()
+    with psycopg.connect(cluster.url(user=SUPERUSER, password="", dbname=dbname), autocommit=True) as conn:
+        for path in files:
+            _run_platform_file(conn, path)
     if available is None:
         raise HarnessError(
             f"pgTAP is not installed for {cluster.server}. Install it:\n  {postgres.INSTALL_HINTS[cluster.major]}"
         )
+
+
+def _run_platform_file(conn: psycopg.Connection, path: Path) -> None:
+    try:
+        conn.execute(path.read_text())  # trusted file of ours
+    except psycopg.Error as exc:
+        raise HarnessError(f"{path}: platform layer failed: {exc.diag.sqlstate} {exc}") from exc

@@ -101,8 +101,11 @@ def _findings(stdout: str) -> list[Finding] | None:
     return found
 
 
-def db_lint(url: str, project: Path) -> LintResult:
+def db_lint(url: str, project: Path, schemas: list[str] | None = None) -> LintResult:
     """Run ``supabase db lint --db-url URL --level warning --fail-on warning``; findings fail it.
+
+    ``schemas`` limits it to those (``--schema``), e.g. the test helpers once pgTAP,
+    whose own functions are not ours to lint, is installed.
 
     Raises HarnessError when the lint could not run at all (no CLI, no
     connection, plpgsql_check missing), as opposed to running and finding something.
@@ -111,7 +114,7 @@ def db_lint(url: str, project: Path) -> LintResult:
     if "sslmode=" not in url:
         url += ("&" if "?" in url else "?") + "sslmode=disable"
     proc = subprocess.run(
-        [str(binary), *LINT_ARGS, "--db-url", url],
+        [str(binary), *LINT_ARGS, *(["--schema", ",".join(schemas)] if schemas else []), "--db-url", url],
         cwd=project,
         capture_output=True,
         text=True,
