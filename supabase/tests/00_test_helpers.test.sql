@@ -134,35 +134,51 @@ $$;
 -- ('admin a', 'Org A', 'IA1') and gets the same id for a name every time, so
 -- it never writes a uuid literal: tests.user_id('admin a') works in setup, in
 -- assertions and inside the SQL a throws_ok runs as an API role. Each kind has
--- its own namespace; the ids are an md5 of kind and name, shaped like version 4.
+-- its own namespace; the ids are an md5 of kind, session and name, shaped like
+-- version 4. The session (backend pid) keeps them apart between test files that
+-- run at the same time: two files inserting the same user or organization id
+-- would wait on each other's unique keys, and could deadlock. Emails of named
+-- users carry it too, for the same reason.
 create or replace function tests.user_id(p_name text)
 returns uuid
 language sql
-immutable
+stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
-    select pg_catalog.overlay(pg_catalog.overlay(pg_catalog.md5('tests.user:' || p_name), '4', 13), '8', 17)::uuid;
+    select pg_catalog.overlay(
+        pg_catalog.overlay(pg_catalog.md5('tests.user:' || pg_catalog.pg_backend_pid() || ':' || p_name), '4', 13),
+        '8',
+        17
+    )::uuid;
 $$;
 
 create or replace function tests.org_id(p_name text)
 returns uuid
 language sql
-immutable
+stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
-    select pg_catalog.overlay(pg_catalog.overlay(pg_catalog.md5('tests.org:' || p_name), '4', 13), '8', 17)::uuid;
+    select pg_catalog.overlay(
+        pg_catalog.overlay(pg_catalog.md5('tests.org:' || pg_catalog.pg_backend_pid() || ':' || p_name), '4', 13),
+        '8',
+        17
+    )::uuid;
 $$;
 
 create or replace function tests.integration_id(p_name text)
 returns uuid
 language sql
-immutable
+stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
-    select pg_catalog.overlay(pg_catalog.overlay(pg_catalog.md5('tests.integration:' || p_name), '4', 13), '8', 17)::uuid;
+    select pg_catalog.overlay(
+        pg_catalog.overlay(pg_catalog.md5('tests.integration:' || pg_catalog.pg_backend_pid() || ':' || p_name), '4', 13),
+        '8',
+        17
+    )::uuid;
 $$;
 
 -- World building is test setup: it runs as the session user (postgres, which
@@ -198,7 +214,8 @@ as $$
 begin
     perform tests.require_setup_role('tests.create_named_user');
     return tests.create_user(
-        pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^a-z0-9]+', '-', 'g') || '@test.local',
+        pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^a-z0-9]+', '-', 'g')
+        || '-' || pg_catalog.pg_backend_pid() || '@test.local',
         tests.user_id(p_name)
     );
 end;

@@ -331,7 +331,7 @@ select results_eq(
     $$
     select o.name from public.organizations as o
     where o.id in (tests.org_id('Org A'), tests.org_id('Org B'))
-    order by o.id
+    order by o.name
     $$,
     array['Org A renamed', 'Org B'],
     'OR-39: only admin A''s rename of org A took effect'

@@ -242,12 +242,11 @@ select results_eq(
     $$,
     'RP-19: the audit keeps the full problem list, empty for the column that was valid'
 );
-select results_eq(
+select bag_eq(
     $$
     select n.organization_id, n.kind, (n.details ->> 'integration_count')::integer
     from public.organization_notifications as n
     where n.repair_run_id = '00000024-9999-4000-8000-000000000001'
-    order by n.organization_id
     $$,
     $$
     values
