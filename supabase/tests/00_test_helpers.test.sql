@@ -139,7 +139,7 @@ $$;
 -- run at the same time: two files inserting the same user or organization id
 -- would wait on each other's unique keys, and could deadlock. Emails of named
 -- users carry it too, for the same reason.
-create or replace function tests.user_id(p_name text)
+create or replace function tests.named_id(p_kind text, p_name text)
 returns uuid
 language sql
 stable
@@ -147,10 +147,22 @@ security invoker
 set search_path = pg_catalog, pg_temp
 as $$
     select pg_catalog.overlay(
-        pg_catalog.overlay(pg_catalog.md5('tests.user:' || pg_catalog.pg_backend_pid() || ':' || p_name), '4', 13),
+        pg_catalog.overlay(
+            pg_catalog.md5('tests.' || p_kind || ':' || pg_catalog.pg_backend_pid() || ':' || p_name), '4', 13
+        ),
         '8',
         17
     )::uuid;
+$$;
+
+create or replace function tests.user_id(p_name text)
+returns uuid
+language sql
+stable
+security invoker
+set search_path = pg_catalog, pg_temp
+as $$
+    select tests.named_id('user', p_name);
 $$;
 
 create or replace function tests.org_id(p_name text)
@@ -160,11 +172,7 @@ stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
-    select pg_catalog.overlay(
-        pg_catalog.overlay(pg_catalog.md5('tests.org:' || pg_catalog.pg_backend_pid() || ':' || p_name), '4', 13),
-        '8',
-        17
-    )::uuid;
+    select tests.named_id('org', p_name);
 $$;
 
 create or replace function tests.integration_id(p_name text)
@@ -174,11 +182,7 @@ stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
-    select pg_catalog.overlay(
-        pg_catalog.overlay(pg_catalog.md5('tests.integration:' || pg_catalog.pg_backend_pid() || ':' || p_name), '4', 13),
-        '8',
-        17
-    )::uuid;
+    select tests.named_id('integration', p_name);
 $$;
 
 -- World building is test setup: it runs as the session user (postgres, which
