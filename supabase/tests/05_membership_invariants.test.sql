@@ -10,41 +10,21 @@ select plan(20);
 
 -- World: org A (admin A1, coordinator A2), org B (admins B1 and B2,
 -- coordinator B3), org C (admin C1 only; deleted at the end), org D (admin D1
--- only; D1's account is deleted). Ids are unique to this file.
-select tests.create_user('f05-admin-a1@test.local', '00000005-0000-4000-8000-0000000000a1');
-select tests.create_user('f05-coordinator-a2@test.local', '00000005-0000-4000-8000-0000000000a2');
-select tests.create_user('f05-admin-b1@test.local', '00000005-0000-4000-8000-0000000000b1');
-select tests.create_user('f05-admin-b2@test.local', '00000005-0000-4000-8000-0000000000b2');
-select tests.create_user('f05-coordinator-b3@test.local', '00000005-0000-4000-8000-0000000000b3');
-select tests.create_user('f05-admin-c1@test.local', '00000005-0000-4000-8000-0000000000c1');
-select tests.create_user('f05-admin-d1@test.local', '00000005-0000-4000-8000-0000000000d1');
-
-insert into public.organizations (id, name)
-values
-('00000005-0000-4000-8000-00000000000a', 'MI org A'),
-('00000005-0000-4000-8000-00000000000b', 'MI org B'),
-('00000005-0000-4000-8000-00000000000c', 'MI org C'),
-('00000005-0000-4000-8000-00000000000d', 'MI org D');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000005-0000-4000-8000-00000000000a', '00000005-0000-4000-8000-0000000000a1', 'admin'),
-('00000005-0000-4000-8000-00000000000a', '00000005-0000-4000-8000-0000000000a2', 'coordinator'),
-('00000005-0000-4000-8000-00000000000b', '00000005-0000-4000-8000-0000000000b1', 'admin'),
-('00000005-0000-4000-8000-00000000000b', '00000005-0000-4000-8000-0000000000b2', 'admin'),
-('00000005-0000-4000-8000-00000000000b', '00000005-0000-4000-8000-0000000000b3', 'coordinator'),
-('00000005-0000-4000-8000-00000000000c', '00000005-0000-4000-8000-0000000000c1', 'admin'),
-('00000005-0000-4000-8000-00000000000d', '00000005-0000-4000-8000-0000000000d1', 'admin');
+-- only; D1's account is deleted).
+select tests.create_org('MI org A', admins => array['admin a1'], coordinators => array['coordinator a2']);
+select tests.create_org('MI org B', admins => array['admin b1', 'admin b2'], coordinators => array['coordinator b3']);
+select tests.create_org('MI org C', admins => array['admin c1']);
+select tests.create_org('MI org D', admins => array['admin d1']);
 
 -- acting as admin A1, the only admin of org A
-select tests.authenticate_as('00000005-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a1'));
 
 select throws_ok(
     $$
     update public.organization_members set role = 'coordinator'
     where
-        organization_id = '00000005-0000-4000-8000-00000000000a'
-        and user_id = '00000005-0000-4000-8000-0000000000a1'
+        organization_id = tests.org_id('MI org A')
+        and user_id = tests.user_id('admin a1')
     $$,
     'OM001',
     null,
@@ -54,15 +34,15 @@ select throws_ok(
     $$
     delete from public.organization_members
     where
-        organization_id = '00000005-0000-4000-8000-00000000000a'
-        and user_id = '00000005-0000-4000-8000-0000000000a1'
+        organization_id = tests.org_id('MI org A')
+        and user_id = tests.user_id('admin a1')
     $$,
     'OM001',
     null,
     'MB-02: the last admin cannot leave (delete their own membership)'
 );
 select throws_ok(
-    $$delete from public.organization_members where organization_id = '00000005-0000-4000-8000-00000000000a'$$,
+    $$delete from public.organization_members where organization_id = tests.org_id('MI org A')$$,
     'OM001',
     null,
     'MB-03: the last admin cannot remove every member at once'
@@ -72,28 +52,29 @@ select results_eq(
     with changed as (
         update public.organization_members
         set role = (
-            case when user_id = '00000005-0000-4000-8000-0000000000a1' then 'coordinator' else 'admin' end
+            case when user_id = tests.user_id('admin a1') then 'coordinator' else 'admin' end
         )::public.organization_role
-        where organization_id = '00000005-0000-4000-8000-00000000000a'
-        returning user_id::text || ' ' || role::text as member_role
+        where organization_id = tests.org_id('MI org A')
+        returning
+            case
+                when user_id = tests.user_id('admin a1') then 'A1'
+                when user_id = tests.user_id('coordinator a2') then 'A2'
+            end || ' ' || role::text as member_role
     )
 
     select c.member_role from changed as c order by 1
     $$,
-    array[
-        '00000005-0000-4000-8000-0000000000a1 coordinator',
-        '00000005-0000-4000-8000-0000000000a2 admin'
-    ],
+    array['A1 coordinator', 'A2 admin'],
     'MB-04: one statement that hands admin over to another member succeeds (judged on its result)'
 );
 
 -- acting as A2, now the only admin of org A
-select tests.authenticate_as('00000005-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator a2'));
 
 select results_eq(
     $$
     update public.organization_members set role = 'admin'
-    where user_id = '00000005-0000-4000-8000-0000000000a1'
+    where user_id = tests.user_id('admin a1')
     returning role::text
     $$,
     array['admin'],
@@ -102,7 +83,7 @@ select results_eq(
 select results_eq(
     $$
     update public.organization_members set role = 'coordinator'
-    where user_id = '00000005-0000-4000-8000-0000000000a2'
+    where user_id = tests.user_id('coordinator a2')
     returning role::text
     $$,
     array['coordinator'],
@@ -110,12 +91,12 @@ select results_eq(
 );
 
 -- acting as coordinator B3
-select tests.authenticate_as('00000005-0000-4000-8000-0000000000b3');
+select tests.authenticate_as(tests.user_id('coordinator b3'));
 
 select is_empty(
     $$
     delete from public.organization_members
-    where user_id = '00000005-0000-4000-8000-0000000000b1'
+    where user_id = tests.user_id('admin b1')
     returning user_id
     $$,
     'MB-07: a coordinator still cannot remove another member (0 rows)'
@@ -124,11 +105,11 @@ select results_eq(
     $$
     delete from public.organization_members
     where
-        organization_id = '00000005-0000-4000-8000-00000000000b'
-        and user_id = '00000005-0000-4000-8000-0000000000b3'
+        organization_id = tests.org_id('MI org B')
+        and user_id = tests.user_id('coordinator b3')
     returning user_id
     $$,
-    array['00000005-0000-4000-8000-0000000000b3']::uuid[],
+    array[tests.user_id('coordinator b3')],
     'MB-08: a coordinator leaves the organization (deletes their own membership)'
 );
 select is_empty(
@@ -137,27 +118,27 @@ select is_empty(
 );
 
 -- acting as admin B1 (org B has two admins)
-select tests.authenticate_as('00000005-0000-4000-8000-0000000000b1');
+select tests.authenticate_as(tests.user_id('admin b1'));
 
 select results_eq(
     $$
     delete from public.organization_members
     where
-        organization_id = '00000005-0000-4000-8000-00000000000b'
-        and user_id = '00000005-0000-4000-8000-0000000000b1'
+        organization_id = tests.org_id('MI org B')
+        and user_id = tests.user_id('admin b1')
     returning user_id
     $$,
-    array['00000005-0000-4000-8000-0000000000b1']::uuid[],
+    array[tests.user_id('admin b1')],
     'MB-10: an admin who is not the last one can leave'
 );
 
 -- acting as admin B2, now the last admin of org B
-select tests.authenticate_as('00000005-0000-4000-8000-0000000000b2');
+select tests.authenticate_as(tests.user_id('admin b2'));
 
 select throws_ok(
     $$
     delete from public.organization_members
-    where user_id = '00000005-0000-4000-8000-0000000000b2'
+    where user_id = tests.user_id('admin b2')
     $$,
     'OM001',
     null,
@@ -170,7 +151,7 @@ select tests.authenticate_as_service_role();
 select throws_ok(
     $$
     update public.organization_members set role = 'coordinator'
-    where user_id = '00000005-0000-4000-8000-0000000000b2'
+    where user_id = tests.user_id('admin b2')
     $$,
     'OM001',
     null,
@@ -179,7 +160,7 @@ select throws_ok(
 select throws_ok(
     $$
     delete from public.organization_members
-    where user_id = '00000005-0000-4000-8000-0000000000c1'
+    where user_id = tests.user_id('admin c1')
     $$,
     'OM001',
     null,
@@ -187,8 +168,8 @@ select throws_ok(
 );
 select throws_ok(
     $$
-    update public.organization_members set organization_id = '00000005-0000-4000-8000-00000000000b'
-    where user_id = '00000005-0000-4000-8000-0000000000c1'
+    update public.organization_members set organization_id = tests.org_id('MI org B')
+    where user_id = tests.user_id('admin c1')
     $$,
     'OM001',
     null,
@@ -197,17 +178,17 @@ select throws_ok(
 select lives_ok(
     $$
     insert into public.organization_members (organization_id, user_id, role)
-    values ('00000005-0000-4000-8000-00000000000c', '00000005-0000-4000-8000-0000000000b2', 'admin');
+    values (tests.org_id('MI org C'), tests.user_id('admin b2'), 'admin');
     delete from public.organization_members
     where
-        organization_id = '00000005-0000-4000-8000-00000000000c'
-        and user_id = '00000005-0000-4000-8000-0000000000c1'
+        organization_id = tests.org_id('MI org C')
+        and user_id = tests.user_id('admin c1')
     $$,
     'MB-15: add a new admin first, then the old one can be removed'
 );
 select results_eq(
-    $$delete from public.organizations where id = '00000005-0000-4000-8000-00000000000c' returning id$$,
-    array['00000005-0000-4000-8000-00000000000c']::uuid[],
+    $$delete from public.organizations where id = tests.org_id('MI org C') returning id$$,
+    array[tests.org_id('MI org C')],
     'MB-16: deleting an organization still works (its last admin goes by cascade)'
 );
 
@@ -217,18 +198,18 @@ select tests.clear_authentication();
 select is_empty(
     $$
     select m.user_id from public.organization_members as m
-    where m.organization_id = '00000005-0000-4000-8000-00000000000c'
+    where m.organization_id = tests.org_id('MI org C')
     $$,
     'MB-17: the deleted organization has no memberships left'
 );
 select lives_ok(
-    $$delete from auth.users where id = '00000005-0000-4000-8000-0000000000d1'$$,
+    $$delete from auth.users where id = tests.user_id('admin d1')$$,
     'MB-18: deleting the auth account of an organization''s last admin is not blocked'
 );
 select is_empty(
     $$
     select m.user_id from public.organization_members as m
-    where m.organization_id = '00000005-0000-4000-8000-00000000000d'
+    where m.organization_id = tests.org_id('MI org D')
     $$,
     'MB-19: the account''s membership is gone (org D is left for service_role to give an admin)'
 );

@@ -8,17 +8,8 @@ begin;
 
 select plan(30);
 
--- World: org A with admin A and integration IA1. Ids are unique to this file.
-select tests.create_user('f06-admin-a@test.local', '00000006-0000-4000-8000-0000000000a1');
-
-insert into public.organizations (id, name)
-values ('00000006-0000-4000-8000-00000000000a', 'IH org A');
-
-insert into public.organization_members (organization_id, user_id, role)
-values ('00000006-0000-4000-8000-00000000000a', '00000006-0000-4000-8000-0000000000a1', 'admin');
-
-insert into public.organization_integrations (id, organization_id, provider, display_name)
-values ('00000006-1000-4000-8000-0000000000a1', '00000006-0000-4000-8000-00000000000a', 'salesforce', 'Sales');
+-- World: org A with admin A and integration IA1.
+select tests.create_org('IH org A', admins => array['admin a'], integrations => '{"IA1": "salesforce"}');
 
 -- acting as postgres (catalog checks)
 
@@ -53,14 +44,14 @@ select ok(
 
 -- acting as admin A
 
-select tests.authenticate_as('00000006-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 -- Lengths count the untrimmed value.
 select throws_ok(
     $$
     update public.organizations
     set name = pg_catalog.repeat(' ', 4000000) || 'Acme' || pg_catalog.repeat(' ', 4000000)
-    where id = '00000006-0000-4000-8000-00000000000a'
+    where id = tests.org_id('IH org A')
     $$,
     '23514',
     null,
@@ -69,7 +60,7 @@ select throws_ok(
 select throws_ok(
     $$
     update public.organizations set name = pg_catalog.repeat('x', 190) || pg_catalog.repeat(' ', 11)
-    where id = '00000006-0000-4000-8000-00000000000a'
+    where id = tests.org_id('IH org A')
     $$,
     '23514',
     null,
@@ -78,14 +69,14 @@ select throws_ok(
 select lives_ok(
     $$
     update public.organizations set name = pg_catalog.repeat('é', 200)
-    where id = '00000006-0000-4000-8000-00000000000a'
+    where id = tests.org_id('IH org A')
     $$,
     'IH-05: 200 two-byte characters are accepted (the limit is in characters)'
 );
 select throws_ok(
     $$
     update public.organization_integrations set provider = '  ' || pg_catalog.repeat('p', 99)
-    where id = '00000006-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     $$,
     '23514',
     null,
@@ -95,7 +86,7 @@ select throws_ok(
     $$
     update public.organization_integrations
     set display_name = pg_catalog.repeat(' ', 4000000) || 'Sales'
-    where id = '00000006-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     $$,
     '23514',
     null,
@@ -104,14 +95,14 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider)
-    values ('00000006-0000-4000-8000-00000000000a', pg_catalog.repeat(' ', 4000000) || 'crm')
+    values (tests.org_id('IH org A'), pg_catalog.repeat(' ', 4000000) || 'crm')
     $$,
     '23514',
     null,
     'IH-08: an insert with a padded provider is refused'
 );
 select throws_ok(
-    $$update public.organizations set name = '   ' where id = '00000006-0000-4000-8000-00000000000a'$$,
+    $$update public.organizations set name = '   ' where id = tests.org_id('IH org A')$$,
     '23514',
     null,
     'IH-09: a blank name is still refused'
@@ -122,7 +113,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Acme' || pg_catalog.chr(10) || 'Forged log line',
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     '23514',
     null,
@@ -132,7 +123,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Acme' || pg_catalog.chr(27) || ']0;title' || pg_catalog.chr(7),
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     '23514',
     null,
@@ -142,7 +133,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Acme' || pg_catalog.chr(8238) || 'txt.exe',
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     '23514',
     null,
@@ -152,7 +143,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Acme' || pg_catalog.chr(8294) || 'x' || pg_catalog.chr(8297),
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     '23514',
     null,
@@ -162,7 +153,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Acme' || pg_catalog.chr(155) || '31m',
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     '23514',
     null,
@@ -172,7 +163,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Acme' || pg_catalog.chr(8232) || 'Corp',
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     '23514',
     null,
@@ -182,7 +173,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Acme' || pg_catalog.chr(9) || 'Corp',
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     '23514',
     null,
@@ -192,7 +183,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organization_integrations set provider = %L where id = %L',
         'crm' || pg_catalog.chr(13) || 'ok',
-        '00000006-1000-4000-8000-0000000000a1'
+        tests.integration_id('IA1')
     ),
     '23514',
     null,
@@ -202,7 +193,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organization_integrations set provider = %L where id = %L',
         'crm' || pg_catalog.chr(8237),
-        '00000006-1000-4000-8000-0000000000a1'
+        tests.integration_id('IA1')
     ),
     '23514',
     null,
@@ -212,7 +203,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organization_integrations set display_name = %L where id = %L',
         'Sales' || pg_catalog.chr(27) || '[2J',
-        '00000006-1000-4000-8000-0000000000a1'
+        tests.integration_id('IA1')
     ),
     '23514',
     null,
@@ -222,7 +213,7 @@ select throws_ok(
     pg_catalog.format(
         'update public.organization_integrations set display_name = %L where id = %L',
         'Sales' || pg_catalog.chr(127),
-        '00000006-1000-4000-8000-0000000000a1'
+        tests.integration_id('IA1')
     ),
     '23514',
     null,
@@ -231,7 +222,7 @@ select throws_ok(
 select throws_ok(
     pg_catalog.format(
         'insert into public.organization_integrations (organization_id, provider, display_name) values (%L, %L, %L)',
-        '00000006-0000-4000-8000-00000000000a',
+        tests.org_id('IH org A'),
         'crm',
         'x' || pg_catalog.chr(8234) || 'y'
     ),
@@ -245,7 +236,7 @@ select lives_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'Müller & Søn — 株式会社 (Zürich) 🚚',
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     'IH-22: a name with accents, CJK, emoji and punctuation is accepted'
 );
@@ -253,19 +244,19 @@ select lives_ok(
     pg_catalog.format(
         'update public.organizations set name = %L where id = %L',
         'שלום עולם',
-        '00000006-0000-4000-8000-00000000000a'
+        tests.org_id('IH org A')
     ),
     'IH-23: a right-to-left script without override characters is accepted'
 );
 select lives_ok(
     $$
     update public.organization_integrations set provider = 'hubspot', display_name = '  Sales team  '
-    where id = '00000006-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('IA1')
     $$,
     'IH-24: ordinary provider and display_name (inner and surrounding spaces) are accepted'
 );
 select lives_ok(
-    $$update public.organization_integrations set display_name = null where id = '00000006-1000-4000-8000-0000000000a1'$$,
+    $$update public.organization_integrations set display_name = null where id = tests.integration_id('IA1')$$,
     'IH-25: display_name may still be null'
 );
 
@@ -293,7 +284,7 @@ select is(
     pg_temp.violated_constraint(
         $$
         update public.organizations set name = pg_catalog.repeat(' ', 4000000) || 'A' || pg_catalog.chr(10)
-        where id = '00000006-0000-4000-8000-00000000000a'
+        where id = tests.org_id('IH org A')
         $$
     ),
     'organizations_name_check',
@@ -304,7 +295,7 @@ select is(
         pg_catalog.format(
             'update public.organizations set name = %L where id = %L',
             'Acme' || pg_catalog.chr(10),
-            '00000006-0000-4000-8000-00000000000a'
+            tests.org_id('IH org A')
         )
     ),
     'organizations_name_characters_check',
@@ -314,7 +305,7 @@ select is(
     pg_temp.violated_constraint(
         $$
         update public.organization_integrations set provider = pg_catalog.repeat(' ', 200) || 'crm'
-        where id = '00000006-1000-4000-8000-0000000000a1'
+        where id = tests.integration_id('IA1')
         $$
     ),
     'organization_integrations_provider_check',
@@ -325,7 +316,7 @@ select is(
         pg_catalog.format(
             'update public.organization_integrations set provider = %L where id = %L',
             'crm' || pg_catalog.chr(7),
-            '00000006-1000-4000-8000-0000000000a1'
+            tests.integration_id('IA1')
         )
     ),
     'organization_integrations_provider_characters_check',
@@ -336,7 +327,7 @@ select is(
         pg_catalog.format(
             'update public.organization_integrations set display_name = %L where id = %L',
             pg_catalog.chr(8238) || 'gpj.exe',
-            '00000006-1000-4000-8000-0000000000a1'
+            tests.integration_id('IA1')
         )
     ),
     'organization_integrations_display_name_characters_check',

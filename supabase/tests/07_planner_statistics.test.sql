@@ -8,27 +8,15 @@ begin;
 select plan(5);
 
 -- World: org A (admin A, one salesforce integration); org B with 300
--- salesforce and 1 rare-erp integration. Ids are unique to this file.
-select tests.create_user('f07-admin-a@test.local', '00000007-0000-4000-8000-0000000000a1');
-
-insert into public.organizations (id, name)
-values
-('00000007-0000-4000-8000-00000000000a', 'PS org A'),
-('00000007-0000-4000-8000-00000000000b', 'PS org B');
-
-insert into public.organization_members (organization_id, user_id, role)
-values ('00000007-0000-4000-8000-00000000000a', '00000007-0000-4000-8000-0000000000a1', 'admin');
+-- salesforce and 1 rare-erp integration.
+select tests.create_org('PS org A', admins => array['admin a'], integrations => '{"IA1": "salesforce"}');
+select tests.create_org('PS org B', integrations => '{"IB rare": "f07-rare-erp"}');
 
 insert into public.organization_integrations (organization_id, provider)
 select
-    '00000007-0000-4000-8000-00000000000b'::uuid as organization_id,
+    tests.org_id('PS org B') as organization_id,
     'salesforce' as provider -- noqa: RF04
 from pg_catalog.generate_series(1, 300);
-
-insert into public.organization_integrations (organization_id, provider)
-values
-('00000007-0000-4000-8000-00000000000b', 'f07-rare-erp'),
-('00000007-0000-4000-8000-00000000000a', 'salesforce');
 
 analyze public.organization_integrations;
 
@@ -75,7 +63,7 @@ select isnt(
 );
 
 -- acting as admin A
-select tests.authenticate_as('00000007-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select is(
     pg_temp.planned_rows($$select i.id from public.organization_integrations as i where i.provider = 'salesforce'$$),

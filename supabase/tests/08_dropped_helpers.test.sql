@@ -16,11 +16,11 @@ select hasnt_function(
 );
 
 -- acting as authenticated (a member of nothing)
-select tests.create_user('dh-user@test.local', '00000008-0000-4000-8000-0000000000a1');
-select tests.authenticate_as('00000008-0000-4000-8000-0000000000a1');
+select tests.create_named_user('outsider');
+select tests.authenticate_as(tests.user_id('outsider'));
 
 select ok(
-    not private.has_org_role('00000008-0000-4000-8000-00000000000a', 'admin'),
+    not private.has_org_role(tests.org_id('never created'), 'admin'),
     'DH-03: has_org_role still answers for a user of no organization'
 );
 select ok(

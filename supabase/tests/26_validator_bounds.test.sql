@@ -11,16 +11,10 @@ select plan(20);
 select pg_catalog.set_config('statement_timeout', '2s', true);
 
 -- acting as postgres (world) ---------------------------------------------------
-select tests.create_user('vb-admin@test.local', '00000026-0000-4000-8000-0000000000a1');
-select tests.create_user('vb-coordinator@test.local', '00000026-0000-4000-8000-0000000000a2');
-select tests.create_user('vb-outsider@test.local', '00000026-0000-4000-8000-0000000000f1');
-insert into public.organizations (id, name) values ('00000026-0000-4000-8000-00000000000a', 'VB org');
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000026-0000-4000-8000-00000000000a', '00000026-0000-4000-8000-0000000000a1', 'admin'),
-('00000026-0000-4000-8000-00000000000a', '00000026-0000-4000-8000-0000000000a2', 'coordinator');
-insert into public.organization_integrations (id, organization_id, provider, display_name)
-values ('00000026-1000-4000-8000-0000000000a1', '00000026-0000-4000-8000-00000000000a', 'hubspot', 'VB hubspot');
+select tests.create_org(
+    'VB org', admins => array['admin'], coordinators => array['coordinator'], integrations => '{"VB hubspot": "hubspot"}'
+);
+select tests.create_named_user('outsider');
 
 create temporary table hostile (shape text primary key, doc json not null) on commit drop;
 grant select on hostile to authenticated, service_role;
@@ -52,7 +46,7 @@ $$;
 grant execute on function pg_temp.hostile_doc(text) to authenticated, service_role;
 
 -- acting as a signed-in user of no organization ---------------------------------
-select tests.authenticate_as('00000026-0000-4000-8000-0000000000f1');
+select tests.authenticate_as(tests.user_id('outsider'));
 
 select throws_ok(
     $$select public.field_mappings_problems('{"version": 1, "mappings": []}')$$,
@@ -71,7 +65,9 @@ select throws_ok(
 select
     pg_catalog.set_config(
         'request.jwt.claims',
-        '{"sub": "00000026-0000-4000-8000-0000000000f2", "role": "authenticated", "is_anonymous": true}',
+        pg_catalog.json_build_object(
+            'sub', tests.user_id('anonymous sign-in'), 'role', 'authenticated', 'is_anonymous', true
+        )::text,
         true
     ) as claims,
     pg_catalog.set_config('role', 'authenticated', true) as acting_role;
@@ -84,7 +80,7 @@ select throws_ok(
 );
 
 -- acting as a coordinator (a member) -------------------------------------------------
-select tests.authenticate_as('00000026-0000-4000-8000-0000000000a2');
+select tests.authenticate_as(tests.user_id('coordinator'));
 
 select is(
     public.field_mappings_problems(pg_temp.hostile_doc('huge exponents')),
@@ -147,13 +143,13 @@ select is(
 );
 
 -- acting as an admin: the CHECK constraints -------------------------------------------
-select tests.authenticate_as('00000026-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin'));
 
 select throws_ok(
     $$
     update public.organization_integrations
     set field_mappings = pg_temp.hostile_doc('huge exponents')
-    where id = '00000026-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('VB hubspot')
     $$,
     '23514',
     null,
@@ -163,7 +159,7 @@ select throws_ok(
     $$
     update public.organization_integrations
     set sync_schedule = pg_temp.hostile_doc('huge exponents')
-    where id = '00000026-1000-4000-8000-0000000000a1'
+    where id = tests.integration_id('VB hubspot')
     $$,
     '23514',
     null,
@@ -172,7 +168,7 @@ select throws_ok(
 select throws_ok(
     $$
     insert into public.organization_integrations (organization_id, provider, display_name, field_mappings)
-    values ('00000026-0000-4000-8000-00000000000a', 'zendesk', 'VB deep', pg_temp.hostile_doc('deep'))
+    values (tests.org_id('VB org'), 'zendesk', 'VB deep', pg_temp.hostile_doc('deep'))
     $$,
     '23514',
     null,

@@ -9,8 +9,8 @@ begin;
 select plan(6);
 
 -- acting as a signed-in user with no membership
-select tests.create_user('f36-outsider@test.local', '00000036-0000-4000-8000-0000000000f1');
-select tests.authenticate_as('00000036-0000-4000-8000-0000000000f1');
+select tests.create_named_user('outsider');
+select tests.authenticate_as(tests.user_id('outsider'));
 
 select lives_ok(
     'lock table public.organization_members in access exclusive mode',

@@ -10,27 +10,15 @@ begin;
 
 select plan(10);
 
--- World: org A (two admins) with IA1. Ids are unique to this file.
-select tests.create_user('f37-admin-a@test.local', '00000037-0000-4000-8000-0000000000a1');
-select tests.create_user('f37-admin-a2@test.local', '00000037-0000-4000-8000-0000000000a2');
-
-insert into public.organizations (id, name)
-values ('00000037-0000-4000-8000-00000000000a', 'TS org A');
-
-insert into public.organization_members (organization_id, user_id, role)
-values
-('00000037-0000-4000-8000-00000000000a', '00000037-0000-4000-8000-0000000000a1', 'admin'),
-('00000037-0000-4000-8000-00000000000a', '00000037-0000-4000-8000-0000000000a2', 'admin');
-
-insert into public.organization_integrations (id, organization_id, provider)
-values ('00000037-1000-4000-8000-0000000000a1', '00000037-0000-4000-8000-00000000000a', 'salesforce');
+-- World: org A (two admins) with IA1.
+select tests.create_org('TS org A', admins => array['admin a', 'admin a2'], integrations => '{"IA1": "salesforce"}');
 
 -- pgTAP's own functions set no search_path: give the session one with pg_temp
 -- last, so only the project's functions decide how they resolve the names.
 set local search_path = pg_catalog, extensions, pg_temp;
 
 -- acting as admin A, with temporary tables named after the types in use
-select tests.authenticate_as('00000037-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 create temporary table text (x integer);
 create temporary table jsonb (x integer);
@@ -40,16 +28,16 @@ select ok(
     'TS-01: the session has a temporary type named text (the attack is in place)'
 );
 select lives_ok(
-    $$select public.store_credential('00000037-1000-4000-8000-0000000000a1', 'ts-secret-one-0123456789')$$,
+    $$select public.store_credential(tests.integration_id('IA1'), 'ts-secret-one-0123456789')$$,
     'TS-02: admin A stores a credential despite temporary text and jsonb tables'
 );
 select isnt(
-    public.get_integration_vault_secret_id('00000037-1000-4000-8000-0000000000a1'),
+    public.get_integration_vault_secret_id(tests.integration_id('IA1')),
     null,
     'TS-03: admin A reads the vault_secret_id through the RPC'
 );
 select lives_ok(
-    $$select public.rotate_credential('00000037-1000-4000-8000-0000000000a1', 'ts-secret-two-0123456789')$$,
+    $$select public.rotate_credential(tests.integration_id('IA1'), 'ts-secret-two-0123456789')$$,
     'TS-04: admin A rotates the credential'
 );
 select results_eq(
@@ -60,14 +48,14 @@ select results_eq(
 select lives_ok(
     $$
     update public.organization_members set role = 'coordinator'
-    where user_id = '00000037-0000-4000-8000-0000000000a2'
+    where user_id = tests.user_id('admin a2')
     $$,
     'TS-06: admin A demotes the other admin (the membership triggers run)'
 );
 select throws_ok(
     $$
     update public.organization_members set role = 'coordinator'
-    where user_id = '00000037-0000-4000-8000-0000000000a1'
+    where user_id = tests.user_id('admin a')
     $$,
     'OM001',
     null,
@@ -82,21 +70,21 @@ select is(
         (
             select i.vault_secret_id
             from public.organization_integrations as i
-            where i.id = '00000037-1000-4000-8000-0000000000a1'
+            where i.id = tests.integration_id('IA1')
         )
     ),
     'ts-secret-two-0123456789',
     'TS-08: service_role retrieves the rotated credential'
 );
 
-select tests.authenticate_as('00000037-0000-4000-8000-0000000000a1');
+select tests.authenticate_as(tests.user_id('admin a'));
 
 select lives_ok(
-    $$select public.revoke_credential('00000037-1000-4000-8000-0000000000a1')$$,
+    $$select public.revoke_credential(tests.integration_id('IA1'))$$,
     'TS-09: admin A revokes the credential'
 );
 select is(
-    public.get_integration_vault_secret_id('00000037-1000-4000-8000-0000000000a1'),
+    public.get_integration_vault_secret_id(tests.integration_id('IA1')),
     null,
     'TS-10: the reference is cleared'
 );
