@@ -277,14 +277,18 @@ class Client(threading.Thread):
             [f'{{"sub": "{user}", "role": "authenticated"}}'],
         )
 
-    def admin(self, conn: psycopg.Connection) -> None:
-        org = self.rng.randint(1, self.organizations)
-        self._as_user(conn, uid(ADMIN_PREFIX, org))
+    def _list(self, conn: psycopg.Connection, org: int) -> None:
+        """The organization's integrations, as the dashboard lists them (RLS applies)."""
         conn.execute(
             "select i.id, i.provider, i.display_name, i.status from public.organization_integrations as i "
             "where i.organization_id = %s order by i.provider, i.id limit 50",
             [uid(ORG_PREFIX, org)],
         ).fetchall()
+
+    def admin(self, conn: psycopg.Connection) -> None:
+        org = self.rng.randint(1, self.organizations)
+        self._as_user(conn, uid(ADMIN_PREFIX, org))
+        self._list(conn, org)
         conn.execute(
             "update public.organization_integrations set display_name = %s where id = %s",
             [f"Renamed {self.rng.randrange(10**6)}", uid(INTEGRATION_PREFIX, self._integration_of(org))],
@@ -293,11 +297,7 @@ class Client(threading.Thread):
     def coordinator(self, conn: psycopg.Connection) -> None:
         org = self.rng.randint(1, self.organizations)
         self._as_user(conn, uid(COORDINATOR_PREFIX, org))
-        conn.execute(
-            "select i.id, i.provider, i.display_name, i.status from public.organization_integrations as i "
-            "where i.organization_id = %s order by i.provider, i.id limit 50",
-            [uid(ORG_PREFIX, org)],
-        ).fetchall()
+        self._list(conn, org)
         conn.execute(
             "select i.id, i.display_name, i.status, i.field_mappings, i.sync_schedule "
             "from public.organization_integrations as i where i.id = %s",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from types import ModuleType
+from typing import TextIO
 
 from org_integrations.cli import common, emergency_revoke, repair_configs
 
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.check(args.parser, args)
-    return int(args.run(args, sys.stdout, sys.stderr))
+    return int(args.run(args, out or sys.stdout, err or sys.stderr))

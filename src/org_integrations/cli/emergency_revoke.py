@@ -219,19 +219,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return common.INCOMPLETE if summary.failed else common.OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="org-integrations emergency-revoke",
-        description=__doc__,
-        epilog=common.EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    configure(parser)
-    return parser
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """This command alone: the same as ``org-integrations emergency-revoke ARGS``."""
+    from org_integrations import cli  # the dispatcher imports this module
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    check(parser, args)
-    return run(args, sys.stdout, sys.stderr)
+    return cli.main(["emergency-revoke", *(sys.argv[1:] if argv is None else argv)], out, err)

@@ -311,19 +311,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return common.OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="org-integrations repair-configs",
-        description=__doc__,
-        epilog=common.EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    configure(parser)
-    return parser
-
-
 def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    check(parser, args)
-    return int(run(args, out or sys.stdout, err or sys.stderr))
+    """This command alone: the same as ``org-integrations repair-configs ARGS``."""
+    from org_integrations import cli  # the dispatcher imports this module
+
+    return cli.main(["repair-configs", *(sys.argv[1:] if argv is None else argv)], out, err)
