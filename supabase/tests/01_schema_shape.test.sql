@@ -202,8 +202,9 @@ select results_eq(
 -- Row level security. SS-42 (RLS on every table) and the "for all" half of
 -- SS-43 were GATE-RLS-01/02 in 90_rls_gates again and live there now. The
 -- rest of SS-43 stays: the gate only asks that a policy name its roles, while
--- this project gives policies to authenticated alone (anon reads nothing and
--- service_role bypasses RLS).
+-- this project gives permissive policies to authenticated alone (anon reads
+-- nothing and service_role bypasses RLS). The restrictive lockdown policies
+-- apply to anon and authenticated (20261207100300, GATE-LCK-01).
 select is_empty(
     $$
     select c.relname::text, p.polname::text
@@ -211,15 +212,23 @@ select is_empty(
     inner join pg_catalog.pg_class as c on p.polrelid = c.oid
     where
         c.relnamespace = 'public'::regnamespace
+        and p.polpermissive
         and p.polroles <> array['authenticated'::regrole]::oid[]
     $$,
-    'SS-43: every public policy applies to authenticated alone'
+    'SS-43: every permissive public policy applies to authenticated alone'
 );
 
 select policies_are(
     'public', 'organizations',
-    array['organizations_select_policy', 'organizations_update_policy'],
-    'SS-44: organizations has only select and update policies (no insert or delete)'
+    array[
+        'organizations_select_policy',
+        'organizations_update_policy',
+        'organizations_lockdown_select_policy',
+        'organizations_lockdown_insert_policy',
+        'organizations_lockdown_update_policy',
+        'organizations_lockdown_delete_policy'
+    ],
+    'SS-44: organizations has only select and update policies (no insert or delete), and the lockdown''s'
 );
 select policy_cmd_is(
     'public', 'organizations', 'organizations_select_policy', 'select',
@@ -244,9 +253,13 @@ select policies_are(
         'organization_members_select_policy',
         'organization_members_insert_policy',
         'organization_members_update_policy',
-        'organization_members_delete_policy'
+        'organization_members_delete_policy',
+        'organization_members_lockdown_select_policy',
+        'organization_members_lockdown_insert_policy',
+        'organization_members_lockdown_update_policy',
+        'organization_members_lockdown_delete_policy'
     ],
-    'SS-49: organization_members has one policy per command'
+    'SS-49: organization_members has one policy per command, and the lockdown''s'
 );
 select policy_cmd_is(
     'public', 'organization_members', 'organization_members_select_policy', 'select',
@@ -287,9 +300,13 @@ select policies_are(
         'organization_integrations_select_policy',
         'organization_integrations_insert_policy',
         'organization_integrations_update_policy',
-        'organization_integrations_delete_policy'
+        'organization_integrations_delete_policy',
+        'organization_integrations_lockdown_select_policy',
+        'organization_integrations_lockdown_insert_policy',
+        'organization_integrations_lockdown_update_policy',
+        'organization_integrations_lockdown_delete_policy'
     ],
-    'SS-58: organization_integrations has one policy per command'
+    'SS-58: organization_integrations has one policy per command, and the lockdown''s'
 );
 select policy_cmd_is(
     'public', 'organization_integrations', 'organization_integrations_select_policy', 'select',
@@ -324,8 +341,9 @@ select policy_roles_are(
     'SS-66: organization_integrations_delete_policy applies to authenticated'
 );
 
--- Policies must keep the index-friendly form: `= any(array(select ...))`,
--- never a bare `in (select ...)` subquery.
+-- Permissive policies must keep the index-friendly form: `= any(array(select
+-- ...))`, never a bare `in (select ...)` subquery. The lockdown's restrictive
+-- policies are GATE-LCK-01's.
 select is_empty(
     $$
     select c.relname::text, p.polname::text
@@ -333,12 +351,13 @@ select is_empty(
     inner join pg_catalog.pg_class as c on p.polrelid = c.oid
     where
         c.relnamespace = 'public'::regnamespace
+        and p.polpermissive
         and (
             pg_catalog.pg_get_expr(p.polqual, p.polrelid) not like '%= ANY (ARRAY( SELECT private.%'
             or pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) not like '%= ANY (ARRAY( SELECT private.%'
         )
     $$,
-    'SS-67: every public policy expression compares with = any(array(select private.helper()))'
+    'SS-67: every permissive public policy expression compares with = any(array(select private.helper()))'
 );
 
 -- Table privileges (identical under legacy and modern default privileges)

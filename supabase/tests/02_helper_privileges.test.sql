@@ -6,13 +6,33 @@
 
 begin;
 
-select plan(37);
+select plan(38);
 
 -- acting as postgres (catalog checks)
 
 -- private schema
 select has_schema('private', 'HP-01: private schema exists');
-select schema_privs_are('private', 'anon', array[]::name[], 'HP-02: anon cannot use schema private');
+-- anon looks up private.organization_lockdowns, which the restrictive
+-- lockdown policies read as the caller (20261207100200); it may execute
+-- nothing there (HP-19) and read only those two columns.
+select schema_privs_are('private', 'anon', array['USAGE']::name[], 'HP-02: anon can only look names up in private');
+select is_empty(
+    $$
+    select c.oid::regclass::text, a.attname::text
+    from pg_catalog.pg_class as c
+    inner join pg_catalog.pg_attribute as a on a.attrelid = c.oid
+    where
+        c.relnamespace = 'private'::regnamespace
+        and a.attnum > 0
+        and not a.attisdropped
+        and pg_catalog.has_column_privilege('anon', c.oid, a.attnum, 'select, insert, update, references')
+        and (c.oid, a.attname) not in (
+            ('private.organization_lockdowns'::regclass, 'organization_id'),
+            ('private.organization_lockdowns'::regclass, 'lifted_at')
+        )
+    $$,
+    'HP-02b: anon reads nothing in private but the lockdown columns the policies use'
+);
 select schema_privs_are(
     'private', 'authenticated', array['USAGE'], 'HP-03: authenticated has only usage on schema private'
 );

@@ -32,8 +32,16 @@ select ok(
     'NT-01: RLS is enabled on organization_notifications'
 );
 select policies_are(
-    'public', 'organization_notifications', array['organization_notifications_select_policy'],
-    'NT-02: organization_notifications has only a select policy'
+    'public',
+    'organization_notifications',
+    array[
+        'organization_notifications_select_policy',
+        'organization_notifications_lockdown_select_policy',
+        'organization_notifications_lockdown_insert_policy',
+        'organization_notifications_lockdown_update_policy',
+        'organization_notifications_lockdown_delete_policy'
+    ],
+    'NT-02: organization_notifications has only a select policy, and the lockdown''s'
 );
 select policy_cmd_is(
     'public', 'organization_notifications', 'organization_notifications_select_policy'::name, 'select',

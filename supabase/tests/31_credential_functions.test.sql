@@ -141,8 +141,16 @@ select is_empty(
 
 -- The audit trail: append-only, read by admins through one select policy.
 select policies_are(
-    'public', 'credential_audit', array['credential_audit_select_policy'],
-    'CF-20: credential_audit has only a select policy'
+    'public',
+    'credential_audit',
+    array[
+        'credential_audit_select_policy',
+        'credential_audit_lockdown_select_policy',
+        'credential_audit_lockdown_insert_policy',
+        'credential_audit_lockdown_update_policy',
+        'credential_audit_lockdown_delete_policy'
+    ],
+    'CF-20: credential_audit has only a select policy, and the lockdown''s'
 );
 select policy_cmd_is(
     'public', 'credential_audit', 'credential_audit_select_policy'::name, 'select',

@@ -207,7 +207,12 @@ select set_eq(
         'private.sync_schedule_problems(jsonb,integer)',
         -- The bounded size checks of both problem lists (20261129160000/160100).
         'private.config_document_size_problem(jsonb,integer)',
-        'private.config_json_is_too_large(json,integer)'
+        'private.config_json_is_too_large(json,integer)',
+        -- The problem lists' membership check, which asks whether the
+        -- caller's organizations are locked down (20261207100400): invoker,
+        -- reading only what the caller may read.
+        'private.assert_may_check_config_documents()',
+        'private.organization_is_locked_down(uuid)'
     ]::text[],
     pg_catalog.format(
         'GATE-FN-06: authenticated can execute exactly the allowlisted functions (%s functions checked)',
