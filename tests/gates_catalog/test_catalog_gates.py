@@ -26,6 +26,7 @@ GATE_FILES = (
     "92_exposure_gates.test.sql",
     "93_index_gates.test.sql",
     "94_maintenance_gates.test.sql",
+    "96_lockdown_gates.test.sql",
 )
 # The server the session's cluster runs (PGTAP_POSTGRES, else supabase/config.toml).
 MAJOR = postgres.selected_major()
@@ -422,6 +423,74 @@ create or replace function public.gate_probe_key(p text) returns text language s
 as $$ select gate_probe_fold(p) $$;
 """,
         {"GATE-MNT-02"},
+    ),
+]
+
+
+CASES += [
+    # 96: the lockdown
+    case(
+        "lockdown_policy_dropped",
+        "96",
+        "drop policy organization_members_lockdown_delete_policy on public.organization_members;",
+        {"GATE-LCK-01"},
+        names="public.organization_members",
+    ),
+    case(
+        "lockdown_policy_that_reads_nothing",
+        "96",
+        "drop policy organization_integrations_lockdown_update_policy on public.organization_integrations;"
+        "create policy organization_integrations_lockdown_update_policy on public.organization_integrations "
+        "as restrictive for update to anon, authenticated using (true) with check (true);",
+        {"GATE-LCK-01"},
+        names="public.organization_integrations",
+    ),
+    case(
+        "lockdown_policy_for_authenticated_only",
+        "96",
+        "alter policy organizations_lockdown_select_policy on public.organizations to authenticated;",
+        {"GATE-LCK-01"},
+        names="public.organizations",
+    ),
+    case(
+        "lockdown_policy_made_permissive",
+        "96",
+        "drop policy credential_audit_lockdown_select_policy on public.credential_audit;"
+        "create policy credential_audit_lockdown_select_policy on public.credential_audit "
+        "as permissive for select to anon, authenticated using (organization_id <> all("
+        "array(select l.organization_id from private.organization_lockdowns as l where l.lifted_at is null)));",
+        {"GATE-LCK-01"},
+        names="public.credential_audit",
+    ),
+    case(
+        "new_table_without_lockdown_policies",
+        "96",
+        PROBE_TABLE + "grant select on table public.gate_probe to authenticated;"
+        "create policy p on public.gate_probe for select to authenticated "
+        "using (org_id = any(array(select private.user_org_ids())));",
+        {"GATE-LCK-01"},
+    ),
+    case(
+        "new_client_function_without_lockdown_check",
+        "96",
+        "create function public.gate_probe() returns bigint language sql stable set search_path = pg_catalog, pg_temp "
+        "as $$ select pg_catalog.count(*) from public.organization_integrations $$;"
+        "revoke all on function public.gate_probe() from public, anon, authenticated;"
+        "grant execute on function public.gate_probe() to authenticated;",
+        {"GATE-LCK-02"},
+    ),
+    case(
+        # The credential functions' one authorization point forgets the lockdown: every RPC behind it fails.
+        "credential_check_without_lockdown",
+        "96",
+        """create or replace function private.credential_caller_may_manage(p_organization_id uuid)
+returns boolean language sql stable set search_path = pg_catalog, pg_temp as $$
+    select private.credential_caller_is_privileged() or (
+        private.credential_request_role() = 'authenticated' and p_organization_id is not null
+        and private.has_org_role(p_organization_id, 'admin'));
+$$;""",
+        {"GATE-LCK-02"},
+        names="private.store_credential(uuid,text)",
     ),
 ]
 

@@ -1,0 +1,166 @@
+-- Catalog gate for the lockdown (20261207100200-100400), so that a new table
+-- or function is checked without a new test: every table the API roles can
+-- reach carries the restrictive lockdown policy for every command, and every
+-- function they can call reaches the lockdown check.
+
+begin;
+
+select plan(3);
+
+-- Objects print as schema.name(argtypes), whatever the caller's search path,
+-- and deparsed policies qualify every function and table.
+set local search_path = extensions;
+
+-- The project's schemas, defined once for every gate in
+-- 00_test_helpers.test.sql (the view tests.project_schemas).
+create temporary view gate_schemas as
+select
+    s.oid,
+    s.nspname
+from tests.project_schemas as s;
+
+-- Every table in them that anon or authenticated holds any privilege on,
+-- directly, through PUBLIC or on a column. The lockdown table itself is the
+-- switch the policies read, not data of an organization.
+create temporary view gate_reachable_tables as
+select
+    c.oid,
+    c.oid::pg_catalog.regclass::text as relation
+from pg_catalog.pg_class as c
+inner join pg_temp.gate_schemas as s on c.relnamespace = s.oid
+cross join (values ('anon'), ('authenticated')) as r (rolname)
+where
+    c.relkind in ('r', 'p')
+    and c.oid::pg_catalog.regclass::text <> 'private.organization_lockdowns'
+    and (
+        pg_catalog.has_table_privilege(r.rolname, c.oid, 'select, insert, update, delete, truncate, references, trigger')
+        or pg_catalog.has_any_column_privilege(r.rolname, c.oid, 'select, insert, update, references')
+    )
+group by c.oid;
+
+select cmp_ok(
+    (select pg_catalog.count(*) from pg_temp.gate_reachable_tables)::integer,
+    '>',
+    0,
+    'GATE-LCK-00: the gates see tables the API roles can reach (a broken filter would pass everything)'
+);
+
+-- A lockdown policy: restrictive, for exactly one command, applying to anon
+-- and authenticated, and reading the active lockdowns in every expression the
+-- command uses (USING for select and delete, WITH CHECK for insert, both for
+-- update). What it reads is the matrix's to prove (39_lockdown_matrix).
+select is_empty(
+    $$
+    select t.relation, c.cmd
+    from pg_temp.gate_reachable_tables as t
+    cross join (values ('r', 'select'), ('a', 'insert'), ('w', 'update'), ('d', 'delete')) as c (polcmd, cmd)
+    where not exists (
+        select 1
+        from pg_catalog.pg_policy as p
+        cross join lateral (
+            select
+                pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual,
+                pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as with_check
+        ) as e
+        where
+            p.polrelid = t.oid
+            and not p.polpermissive
+            and p.polcmd = c.polcmd::"char"
+            and (
+                p.polroles operator(pg_catalog.@>) array[0]::oid[]
+                or p.polroles operator(pg_catalog.@>) array['anon'::regrole, 'authenticated'::regrole]::oid[]
+            )
+            and (
+                c.polcmd = 'a'
+                or e.qual ~ 'private\.organization_lockdowns .*lifted_at IS NULL'
+            )
+            and (
+                c.polcmd not in ('a', 'w')
+                or e.with_check ~ 'private\.organization_lockdowns .*lifted_at IS NULL'
+            )
+    )
+    order by 1, 2
+    $$,
+    pg_catalog.format(
+        'GATE-LCK-01: every table anon or authenticated can reach has a restrictive lockdown policy for every '
+        || 'command (%s tables)',
+        (select pg_catalog.count(*) from pg_temp.gate_reachable_tables)
+    )
+);
+
+-- Every function anon or authenticated can execute that is security definer
+-- (it bypasses RLS, so the restrictive policies do not protect what it reads)
+-- or in an exposed schema (the API) must reach
+-- private.organization_is_locked_down: call it, or call a project function
+-- that does, as named in their bodies. A static check: the matrix proves the
+-- calls take effect.
+select is_empty(
+    $$
+    with recursive functions as (
+        select
+            p.oid,
+            p.oid::pg_catalog.regprocedure::text as signature,
+            p.prosrc,
+            p.prosecdef,
+            s.nspname,
+            p.proname
+        from pg_catalog.pg_proc as p
+        inner join pg_temp.gate_schemas as s on p.pronamespace = s.oid
+    ),
+
+    -- Every schema-qualified call in a body, read once per function.
+    calls as (
+        select distinct
+            caller.oid as caller,
+            callee.oid as callee
+        from functions as caller
+        cross join lateral pg_catalog.regexp_matches(
+            pg_catalog.lower(caller.prosrc), '([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\(', 'g'
+        ) as m (name)
+        inner join functions as callee on callee.nspname = m.name[1] and callee.proname = m.name[2]
+    ),
+
+    reach as (
+        select
+            f.oid as start,
+            f.oid as node
+        from functions as f
+        union
+        select
+            r.start,
+            c.callee
+        from reach as r
+        inner join calls as c on r.node = c.caller
+    )
+
+    select f.signature
+    from functions as f
+    where
+        (pg_catalog.has_function_privilege('anon', f.oid, 'execute')
+        or pg_catalog.has_function_privilege('authenticated', f.oid, 'execute'))
+        and (f.prosecdef or f.nspname in ('public', 'graphql_public'))
+        and not exists (
+            select 1
+            from reach as r
+            inner join functions as checked on r.node = checked.oid
+            where
+                r.start = f.oid
+                and checked.signature = 'private.organization_is_locked_down(uuid)'
+        )
+        and f.signature not in (
+            -- Allowlist, each with its reason. The policies' membership
+            -- helpers: definer to avoid RLS recursion, and they answer only
+            -- the caller's own memberships; the rows they lead to are behind
+            -- the restrictive policies (20261207100300).
+            'private.has_org_role(uuid,public.organization_role)',
+            'private.user_org_ids()',
+            'private.user_org_ids_with_role(public.organization_role[])'
+        )
+    order by 1
+    $$,
+    'GATE-LCK-02: every function anon or authenticated can call that is security definer or exposed checks the '
+    || 'lockdown (private.organization_is_locked_down)'
+);
+
+select * from finish();
+rollback;
