@@ -139,6 +139,11 @@ class Result:
     rls_ms: float
     plain_ms: float  # no RLS, the caller's memberships looked up in the same query
     known_ms: float  # no RLS, the caller's organizations already known (a literal array)
+    permissive_ms: float  # RLS with only the permissive policies: what the restrictive ones add
+
+    @property
+    def restrictive_ratio(self) -> float:
+        return self.rls_ms / self.permissive_ms
 
     @property
     def ratio(self) -> float:
@@ -291,6 +296,75 @@ def load(conn: psycopg.Connection, args: argparse.Namespace) -> None:
     conn.execute("analyze auth.users")
 
 
+# A role that carries authenticated's privileges and permissive policies but none of the restrictive
+# ones (the lockdown policies), so that one run measures what they add. Not a member of authenticated:
+# policies `to authenticated` would then apply to it too. Created in the run's own data (rolled back
+# with --db-url; the throwaway cluster is discarded).
+PERMISSIVE_ROLE = "bench_permissive_only"
+PERMISSIVE_ONLY = """
+do $bench$
+declare
+    r record;
+begin
+    perform pg_catalog.set_config('search_path', '', true);
+    create role bench_permissive_only nologin noinherit;
+    execute pg_catalog.format('grant bench_permissive_only to %I', current_user);  -- to switch to it
+    grant usage on schema public, private, auth, extensions to bench_permissive_only;
+    for r in
+        select c.oid::pg_catalog.regclass as rel, a.privilege_type
+        from pg_catalog.pg_class as c
+        cross join lateral pg_catalog.aclexplode(c.relacl) as a
+        where
+            c.relnamespace in ('public'::pg_catalog.regnamespace, 'private'::pg_catalog.regnamespace)
+            and a.grantee = 'authenticated'::pg_catalog.regrole
+    loop
+        execute pg_catalog.format('grant %s on %s to bench_permissive_only', r.privilege_type, r.rel);
+    end loop;
+    for r in
+        select c.oid::pg_catalog.regclass as rel, t.attname, a.privilege_type
+        from pg_catalog.pg_class as c
+        inner join pg_catalog.pg_attribute as t on t.attrelid = c.oid
+        cross join lateral pg_catalog.aclexplode(t.attacl) as a
+        where
+            c.relnamespace in ('public'::pg_catalog.regnamespace, 'private'::pg_catalog.regnamespace)
+            and a.grantee = 'authenticated'::pg_catalog.regrole
+    loop
+        execute pg_catalog.format(
+            'grant %s (%I) on %s to bench_permissive_only', r.privilege_type, r.attname, r.rel
+        );
+    end loop;
+    for r in
+        select p.oid::pg_catalog.regprocedure as fn
+        from pg_catalog.pg_proc as p
+        cross join lateral pg_catalog.aclexplode(p.proacl) as a
+        where
+            p.pronamespace in ('public'::pg_catalog.regnamespace, 'private'::pg_catalog.regnamespace)
+            and a.grantee = 'authenticated'::pg_catalog.regrole
+    loop
+        execute pg_catalog.format('grant execute on function %s to bench_permissive_only', r.fn);
+    end loop;
+    for r in
+        select p.polname, p.polrelid::pg_catalog.regclass as rel, p.polcmd,
+            pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual,
+            pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as with_check
+        from pg_catalog.pg_policy as p
+        where p.polpermissive and 'authenticated'::pg_catalog.regrole = any(p.polroles)
+    loop
+        execute pg_catalog.format(
+            'create policy %I on %s as permissive for %s to bench_permissive_only%s%s',
+            'bench_' || r.polname,
+            r.rel,
+            case r.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update'
+                when 'd' then 'delete' else 'all' end,
+            case when r.qual is not null then ' using (' || r.qual || ')' else '' end,
+            case when r.with_check is not null then ' with check (' || r.with_check || ')' else '' end
+        );
+    end loop;
+end;
+$bench$
+"""
+
+
 def caller_orgs(conn: psycopg.Connection, caller: Caller) -> list[str]:
     rows = conn.execute(
         "select m.organization_id::text from public.organization_members as m "
@@ -324,7 +398,7 @@ def literal(value: str) -> str:
 
 
 @contextmanager
-def acting_as(conn: psycopg.Connection, caller: Caller | None) -> Iterator[None]:
+def acting_as(conn: psycopg.Connection, caller: Caller | None, role: str = "authenticated") -> Iterator[None]:
     """One request: as PostgREST sets it up (role and claims, transaction-local), or as the owner.
 
     A transaction of its own, or a savepoint inside the --db-url run's outer
@@ -334,7 +408,7 @@ def acting_as(conn: psycopg.Connection, caller: Caller | None) -> Iterator[None]
         if caller is not None:
             claims = json.dumps({"sub": caller.user_id, "role": "authenticated", "aud": "authenticated"})
             conn.execute("select pg_catalog.set_config('request.jwt.claims', %s, true)", (claims,))
-            conn.execute("select pg_catalog.set_config('role', 'authenticated', true)")
+            conn.execute("select pg_catalog.set_config('role', %s, true)", (role,))
         yield
 
 
@@ -354,6 +428,7 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
     )
     queries = {
         "bench_rls": shape.select.format(**fills),
+        "bench_permissive": shape.select.format(**fills),
         "bench_plain": shape.baseline.format(**{**fills, "orgs": lookup}),
         "bench_known": shape.baseline.format(**fills),
     }
@@ -364,20 +439,36 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
     times: dict[str, list[float]] = {name: [] for name in queries}
     for run in range(args.warmup + args.runs):
         for name in queries:
-            with acting_as(conn, shape.caller if name == "bench_rls" else None):
+            with acting_as(conn, *as_whom(name, shape.caller)):
                 elapsed = server_ms(conn, f"execute {name}")
             if run >= args.warmup:
                 times[name].append(elapsed)
     # Same rows every way, or the comparison means nothing.
     seen = {}
     for name in queries:
-        with acting_as(conn, shape.caller if name == "bench_rls" else None):
+        with acting_as(conn, *as_whom(name, shape.caller)):
             seen[name] = sorted(map(str, conn.execute(f"execute {name}").fetchall()))
         conn.execute(f"deallocate {name}")
-    if not seen["bench_rls"] == seen["bench_plain"] == seen["bench_known"]:
+    if not seen["bench_rls"] == seen["bench_permissive"] == seen["bench_plain"] == seen["bench_known"]:
         counts = {name: len(rows) for name, rows in seen.items()}
         raise RuntimeError(f"{shape.table} {shape.label}: different rows: {counts}")
-    return Result(shape, *(statistics.median(times[name]) for name in queries))
+    medians = {name: statistics.median(times[name]) for name in queries}
+    return Result(
+        shape,
+        rls_ms=medians["bench_rls"],
+        plain_ms=medians["bench_plain"],
+        known_ms=medians["bench_known"],
+        permissive_ms=medians["bench_permissive"],
+    )
+
+
+def as_whom(name: str, caller: Caller) -> tuple[Caller | None, str]:
+    """Who runs each prepared statement: the caller (as authenticated or the permissive-only role) or the owner."""
+    if name == "bench_rls":
+        return caller, "authenticated"
+    if name == "bench_permissive":
+        return caller, PERMISSIVE_ROLE
+    return None, "authenticated"
 
 
 def report(results: list[Result], args: argparse.Namespace, rows: int, server: str) -> float:
@@ -386,10 +477,11 @@ def report(results: list[Result], args: argparse.Namespace, rows: int, server: s
         f"median of {args.runs} runs of prepared statements (planning + execution) on {server}\n"
     )
     print("no RLS: as the owner, filtering on the caller's memberships looked up in the same query;")
-    print("known: as the owner, with the caller's organizations written out (the application already knows them)\n")
+    print("known: as the owner, with the caller's organizations written out (the application already knows them)")
+    print("permissive: RLS without the restrictive policies (the lockdown); restr.: what they add, RLS / permissive\n")
     header = (
         f"{'table':<28}{'caller':<22}{'query':<26}{'RLS ms':>8}{'no RLS ms':>11}{'ratio':>8}"
-        f"{'known ms':>10}{'ratio':>8}"
+        f"{'known ms':>10}{'ratio':>8}{'permissive':>12}{'restr.':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -397,9 +489,16 @@ def report(results: list[Result], args: argparse.Namespace, rows: int, server: s
         print(
             f"{r.shape.table:<28}{r.shape.caller.label:<22}{r.shape.label:<26}"
             f"{r.rls_ms:>8.3f}{r.plain_ms:>11.3f}{r.ratio:>7.2f}x{r.known_ms:>10.3f}{r.known_ratio:>7.2f}x"
+            f"{r.permissive_ms:>12.3f}{r.restrictive_ratio:>7.2f}x"
         )
     worst = max(results, key=lambda r: r.ratio)
     print(f"\nworst ratio: {worst.ratio:.2f}x ({worst.shape.table}, {worst.shape.caller.label}, {worst.shape.label})")
+    ratios = sorted(r.restrictive_ratio for r in results)
+    heaviest = max(results, key=lambda r: r.restrictive_ratio)
+    print(
+        f"restrictive policies add: median {statistics.median(ratios):.2f}x, at most {heaviest.restrictive_ratio:.2f}x "
+        f"({heaviest.shape.table}, {heaviest.shape.caller.label}, {heaviest.shape.label})"
+    )
     return worst.ratio
 
 
@@ -422,6 +521,7 @@ def run(args: argparse.Namespace) -> int:
             load(conn, args)
             for variant in args.variant:
                 conn.execute(variant.read_text())  # the operator's own SQL
+            conn.execute(PERMISSIVE_ONLY)  # after any variant, so that it copies the policies measured
             if not args.db_url:
                 conn.commit()  # a throwaway: each request then runs in a transaction of its own
             rows = conn.execute("select pg_catalog.count(*) from public.organization_integrations").fetchone()
