@@ -10,12 +10,15 @@
 -- is also written to public.credential_audit and notified to the admins of
 -- every organization it covers (kinds from 20261207100000).
 --
--- Enforcement reads the active rows: the restrictive policies of
--- 20261207100300 and private.organization_is_locked_down, which the client
--- functions call (20261207100400). Both run as the API roles, so anon and
--- authenticated may read two columns of the active rows, and nothing else.
--- Which organizations are locked down is not secret from their own clients;
--- the reason and the incident are told to their admins anyway.
+-- Enforcement reads the active lockdowns through
+-- private.locked_organization_ids(): the restrictive policies of
+-- 20261207100300 and, through private.organization_is_locked_down, the client
+-- functions (20261207100400). That function is the table's active rows
+-- compiled into a constant: declared immutable, so the planner folds it into
+-- every plan and a policy costs no query per statement; a trigger on the table
+-- rewrites it in the same transaction as every change, and rewriting a
+-- function invalidates every cached plan that folded it, in every session
+-- (docs/decisions/lockdown.md has the measurements and the reasoning).
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
@@ -60,29 +63,88 @@ comment on table private.organization_lockdowns is
 alter table private.organization_lockdowns enable row level security;
 
 -- Legacy default privileges would grant all to the API roles: start from
--- nothing. The restrictive policies and private.organization_is_locked_down
--- run as the caller, so anon and authenticated read the two columns they use,
--- of the active rows only (policy below). service_role reads everything, for
--- responders; only the postgres-owned functions below write.
+-- nothing. service_role reads every lockdown, for responders; only the
+-- postgres-owned functions below write, and no policy admits the API roles.
 revoke all on table private.organization_lockdowns from public, anon, authenticated, service_role;
-grant select (organization_id, lifted_at) on table private.organization_lockdowns to anon, authenticated;
 grant select on table private.organization_lockdowns to service_role;
--- The API roles look the table up in private; anon had no reason to before.
--- Every private function revokes EXECUTE from PUBLIC and anon (GATE-FN-02).
+
+-- The active lockdowns as a constant: organization ids, and a null element
+-- for a global lockdown. Written only by private.compile_organization_lockdowns
+-- below; this first body says that none is active.
+-- immutable: see the header. It is rewritten, never changed in place, so no
+-- plan can keep an old answer.
+create function private.locked_organization_ids()
+returns uuid []
+language sql
+immutable
+parallel safe
+set search_path = pg_catalog, pg_temp
+as $$
+    select '{}'::uuid[];
+$$;
+
+comment on function private.locked_organization_ids() is
+'The active lockdowns (private.organization_lockdowns) compiled into a constant: organization ids, and null for a '
+'global lockdown. Rewritten by private.compile_organization_lockdowns on every change; never edit it by hand.';
+
+-- The API roles plan queries under the lockdown policies, which fold this
+-- call: they need EXECUTE, and anon needs to look names up in private, which
+-- it had no reason to before. It reveals which organizations are locked down,
+-- as does pg_proc, which every role can read; every other private function
+-- revokes EXECUTE from PUBLIC and anon (GATE-FN-02, GATE-FN-05).
+revoke all on function private.locked_organization_ids() from public, anon, authenticated, service_role;
+grant execute on function private.locked_organization_ids() to anon, authenticated, service_role;
 grant usage on schema private to anon;
 
-create policy organization_lockdowns_select_policy
-on private.organization_lockdowns
-for select
-to anon, authenticated
-using (lifted_at is null);
+-- Rewrites private.locked_organization_ids() from the table. Runs after every
+-- statement that changes the table, inside its transaction: a rolled-back
+-- change rolls the rewrite back too. Writers are serialized (share row
+-- exclusive), so two lockdowns set at once both end up compiled: the second
+-- waits, then reads the first's committed row. Readers never wait.
+create function private.compile_organization_lockdowns()
+returns trigger
+language plpgsql
+volatile
+security invoker
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_ids uuid [];
+begin
+    lock table private.organization_lockdowns in share row exclusive mode;
+    select coalesce(pg_catalog.array_agg(l.organization_id order by l.organization_id nulls first), '{}')
+    into v_ids
+    from private.organization_lockdowns as l
+    where l.lifted_at is null;
 
-comment on policy organization_lockdowns_select_policy on private.organization_lockdowns is
-'The API roles see which lockdowns are active (organization_id only), which the lockdown policies need.';
+    -- Unchanged (a rerun that wrote nothing): keep the function, and every
+    -- session's cached plans with it.
+    if v_ids = private.locked_organization_ids() then
+        return null;
+    end if;
+
+    execute pg_catalog.format(
+        'create or replace function private.locked_organization_ids() returns uuid [] language sql immutable '
+        || 'parallel safe set search_path = pg_catalog, pg_temp as %L',
+        pg_catalog.format('select %L::uuid[];', v_ids)
+    );
+    return null;
+end;
+$$;
+
+comment on function private.compile_organization_lockdowns() is
+'Trigger: rewrites private.locked_organization_ids() from the active rows of private.organization_lockdowns.';
+
+revoke all on function private.compile_organization_lockdowns() from public, anon, authenticated, service_role;
+
+create trigger organization_lockdowns_compile
+after insert or update or delete or truncate on private.organization_lockdowns
+for each statement
+execute function private.compile_organization_lockdowns();
 
 -- Whether a lockdown covers the organization: its own, or a global one. Null
--- asks for a global one only. Security invoker: it reads what the caller may
--- read, so it answers the same for every role; privileged callers skip it.
+-- asks for a global one only. Callers that are never locked out
+-- (service_role, postgres) skip it.
 create function private.organization_is_locked_down(p_organization_id uuid)
 returns boolean
 language sql
@@ -90,13 +152,10 @@ stable
 security invoker
 set search_path = pg_catalog, pg_temp
 as $$
-    select exists (
-        select 1
-        from private.organization_lockdowns as l
-        where
-            l.lifted_at is null
-            and (l.organization_id is null or l.organization_id = p_organization_id)
-    );
+    select
+        coalesce(p_organization_id = any(l.ids), false)
+        or pg_catalog.array_position(l.ids, null) is not null
+    from (select private.locked_organization_ids() as ids) as l;
 $$;
 
 comment on function private.organization_is_locked_down(uuid) is
@@ -214,9 +273,11 @@ begin
         end if;
     end if;
 
+    -- One writer at a time (see private.compile_organization_lockdowns).
+    lock table private.organization_lockdowns in share row exclusive mode;
+
     -- Safe to rerun: an active lockdown of the same scope is returned as it
-    -- is, and nothing is written. A concurrent set of the same scope waits on
-    -- the unique index and then finds the row.
+    -- is, and nothing is written.
     insert into private.organization_lockdowns as l (organization_id, reason, incident, set_by_role, set_by_user_id)
     values (p_organization_id, p_reason, p_incident, private.credential_request_role(), auth.uid())
     on conflict (organization_id) where lifted_at is null do nothing
@@ -259,6 +320,9 @@ begin
         using errcode = '42501';
     end if;
     perform private.assert_lockdown_text(p_reason, 'reason', 1000);
+
+    -- One writer at a time (see private.compile_organization_lockdowns).
+    lock table private.organization_lockdowns in share row exclusive mode;
 
     update private.organization_lockdowns as l
     set

@@ -9,12 +9,16 @@
 -- The one exception: an organization's admins still read its notifications,
 -- so that they learn of the lockdown and of the revoke that usually follows.
 --
--- Cost. Each policy is one uncorrelated subquery, evaluated once per
--- statement as an InitPlan over the active rows (the partial unique index),
--- and then `organization_id <> all(array)` per row. No function is called,
--- which measured cheapest (docs/decisions/lockdown.md, tools/bench_rls.py).
--- A global lockdown is the row whose organization_id is null: `x <> all`
--- over an array holding a null is never true, so it admits no row at all.
+-- Cost. private.locked_organization_ids() is folded into the plan as a
+-- constant array, and with no lockdown the whole expression folds to true:
+-- `cardinality('{}') = 0 or ...` is true, and the planner drops the policy
+-- from the plan. During a lockdown each policy is `organization_id <>
+-- all('{...}')` per row; no query or function call runs per statement either
+-- way (docs/decisions/lockdown.md, tools/bench_rls.py). Unwrapped on purpose:
+-- `(select ...)` would add an InitPlan per statement, and GATE-RLS-08 lets
+-- immutable calls without arguments stand alone for this reason. A global
+-- lockdown is a null element: `x <> all` over an array holding a null is
+-- never true, so it admits no row at all.
 --
 -- Creating a policy takes an ACCESS EXCLUSIVE lock on its table for an
 -- instant: lock_timeout bounds the wait behind long transactions.
@@ -29,16 +33,12 @@ as restrictive
 for select
 to anon, authenticated
 using (
-    id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or id <> all(private.locked_organization_ids())
 );
 
 comment on policy organizations_lockdown_select_policy on public.organizations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organizations_lockdown_insert_policy
 on public.organizations
@@ -46,16 +46,12 @@ as restrictive
 for insert
 to anon, authenticated
 with check (
-    id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or id <> all(private.locked_organization_ids())
 );
 
 comment on policy organizations_lockdown_insert_policy on public.organizations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organizations_lockdown_update_policy
 on public.organizations
@@ -63,24 +59,16 @@ as restrictive
 for update
 to anon, authenticated
 using (
-    id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or id <> all(private.locked_organization_ids())
 )
 with check (
-    id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or id <> all(private.locked_organization_ids())
 );
 
 comment on policy organizations_lockdown_update_policy on public.organizations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organizations_lockdown_delete_policy
 on public.organizations
@@ -88,16 +76,12 @@ as restrictive
 for delete
 to anon, authenticated
 using (
-    id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or id <> all(private.locked_organization_ids())
 );
 
 comment on policy organizations_lockdown_delete_policy on public.organizations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 -- organization_members
 
@@ -107,16 +91,12 @@ as restrictive
 for select
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_members_lockdown_select_policy on public.organization_members is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_members_lockdown_insert_policy
 on public.organization_members
@@ -124,16 +104,12 @@ as restrictive
 for insert
 to anon, authenticated
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_members_lockdown_insert_policy on public.organization_members is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_members_lockdown_update_policy
 on public.organization_members
@@ -141,24 +117,16 @@ as restrictive
 for update
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 )
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_members_lockdown_update_policy on public.organization_members is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_members_lockdown_delete_policy
 on public.organization_members
@@ -166,16 +134,12 @@ as restrictive
 for delete
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_members_lockdown_delete_policy on public.organization_members is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 -- organization_integrations
 
@@ -185,16 +149,12 @@ as restrictive
 for select
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_integrations_lockdown_select_policy on public.organization_integrations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_integrations_lockdown_insert_policy
 on public.organization_integrations
@@ -202,16 +162,12 @@ as restrictive
 for insert
 to anon, authenticated
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_integrations_lockdown_insert_policy on public.organization_integrations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_integrations_lockdown_update_policy
 on public.organization_integrations
@@ -219,24 +175,16 @@ as restrictive
 for update
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 )
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_integrations_lockdown_update_policy on public.organization_integrations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_integrations_lockdown_delete_policy
 on public.organization_integrations
@@ -244,16 +192,12 @@ as restrictive
 for delete
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_integrations_lockdown_delete_policy on public.organization_integrations is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 -- organization_notifications
 
@@ -263,12 +207,8 @@ as restrictive
 for select
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
     -- The exception: admins read their organization's notifications.
     or organization_id = any(
         array(select private.user_org_ids_with_role(array['admin']::public.organization_role[]))
@@ -284,16 +224,12 @@ as restrictive
 for insert
 to anon, authenticated
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_notifications_lockdown_insert_policy on public.organization_notifications is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_notifications_lockdown_update_policy
 on public.organization_notifications
@@ -301,24 +237,16 @@ as restrictive
 for update
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 )
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_notifications_lockdown_update_policy on public.organization_notifications is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy organization_notifications_lockdown_delete_policy
 on public.organization_notifications
@@ -326,16 +254,12 @@ as restrictive
 for delete
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy organization_notifications_lockdown_delete_policy on public.organization_notifications is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 -- credential_audit
 
@@ -345,16 +269,12 @@ as restrictive
 for select
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy credential_audit_lockdown_select_policy on public.credential_audit is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy credential_audit_lockdown_insert_policy
 on public.credential_audit
@@ -362,16 +282,12 @@ as restrictive
 for insert
 to anon, authenticated
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy credential_audit_lockdown_insert_policy on public.credential_audit is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy credential_audit_lockdown_update_policy
 on public.credential_audit
@@ -379,24 +295,16 @@ as restrictive
 for update
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 )
 with check (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy credential_audit_lockdown_update_policy on public.credential_audit is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
 
 create policy credential_audit_lockdown_delete_policy
 on public.credential_audit
@@ -404,13 +312,9 @@ as restrictive
 for delete
 to anon, authenticated
 using (
-    organization_id <> all(
-        array(
-            select l.organization_id from private.organization_lockdowns as l
-            where l.lifted_at is null
-        )
-    )
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
 );
 
 comment on policy credential_audit_lockdown_delete_policy on public.credential_audit is
-'Lockdown: no row of a locked-down organization (private.organization_lockdowns).';
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';

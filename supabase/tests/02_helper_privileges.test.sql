@@ -1,8 +1,8 @@
 -- Proves the private helpers are locked down: the role checks are security
 -- definer and only authenticated and service_role may execute them (the
 -- search_path every function pins is 91_function_gates' check); nothing in
--- private is executable by PUBLIC or anon; the helpers only ever answer for
--- the calling user.
+-- private is executable by PUBLIC, nor by anon but the lockdown's constant;
+-- the helpers only ever answer for the calling user.
 
 begin;
 
@@ -12,9 +12,9 @@ select plan(38);
 
 -- private schema
 select has_schema('private', 'HP-01: private schema exists');
--- anon looks up private.organization_lockdowns, which the restrictive
--- lockdown policies read as the caller (20261207100200); it may execute
--- nothing there (HP-19) and read only those two columns.
+-- anon plans queries under the lockdown policies, which fold
+-- private.locked_organization_ids() (20261207100200): it looks that name up
+-- in private and executes it (HP-19), and reads nothing there.
 select schema_privs_are('private', 'anon', array['USAGE']::name[], 'HP-02: anon can only look names up in private');
 select is_empty(
     $$
@@ -26,12 +26,8 @@ select is_empty(
         and a.attnum > 0
         and not a.attisdropped
         and pg_catalog.has_column_privilege('anon', c.oid, a.attnum, 'select, insert, update, references')
-        and (c.oid, a.attname) not in (
-            ('private.organization_lockdowns'::regclass, 'organization_id'),
-            ('private.organization_lockdowns'::regclass, 'lifted_at')
-        )
     $$,
-    'HP-02b: anon reads nothing in private but the lockdown columns the policies use'
+    'HP-02b: anon can read no column in private'
 );
 select schema_privs_are(
     'private', 'authenticated', array['USAGE'], 'HP-03: authenticated has only usage on schema private'
@@ -114,8 +110,9 @@ select is_empty(
     where
         p.pronamespace = 'private'::regnamespace
         and pg_catalog.has_function_privilege('anon', p.oid, 'execute')
+        and p.oid <> 'private.locked_organization_ids()'::regprocedure
     $$,
-    'HP-19: anon can execute no function in private'
+    'HP-19: anon can execute no function in private but the lockdown''s constant'
 );
 
 select function_privs_are(

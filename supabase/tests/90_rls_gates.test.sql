@@ -215,14 +215,21 @@ select is_empty(
 -- A project function called in a policy outside a subquery's select list runs
 -- once per row; wrapped, `(select private.f())` or `array(select ...)`, it
 -- runs once per statement as an InitPlan. Same counting as GATE-RLS-04, for
--- every function in the project's schemas. Limit: a wrapped call that passes
--- one of the row's columns is still correlated and runs per row; review those.
+-- every function in the project's schemas but the immutable ones without
+-- arguments, which the planner folds into a constant once per plan
+-- (private.locked_organization_ids, 20261207100200). Limit: a wrapped call
+-- that passes one of the row's columns is still correlated and runs per row;
+-- review those.
 select is_empty(
     $$
     with project_calls as (
         select
-            '\m(' || pg_catalog.string_agg(pg_catalog.quote_ident(s.nspname), '|') || ')\.[a-z_][a-z0-9_]*\(' as call
+            '\m(' || pg_catalog.string_agg(
+                pg_catalog.quote_ident(s.nspname) || '\.' || pg_catalog.quote_ident(p.proname), '|'
+            ) || ')\(' as call
         from pg_temp.gate_schemas as s
+        inner join pg_catalog.pg_proc as p on p.pronamespace = s.oid
+        where not (p.provolatile = 'i' and p.pronargs = 0)
     )
 
     select p.nspname::text, p.relname::text, p.polname::text, e.clause, e.expr

@@ -147,15 +147,20 @@ select is_empty(
     )
 );
 
--- Allowlist: what anon may execute. Nothing: anon has no business with this
--- project's data. A new entry needs a reason here.
+-- Allowlist: what anon may execute. Only what planning a query under the
+-- lockdown policies needs: anon has no business with this project's data.
+-- A new entry needs a reason here.
 select set_eq(
     $$
     select f.signature
     from pg_temp.gate_functions as f
     where pg_catalog.has_function_privilege('anon', f.oid, 'execute')
     $$,
-    array[]::text[],
+    array[
+        -- The active lockdowns as a constant, which the restrictive policies
+        -- fold into every plan (20261207100200).
+        'private.locked_organization_ids()'
+    ]::text[],
     pg_catalog.format(
         'GATE-FN-05: anon can execute exactly the allowlisted functions (%s functions checked)',
         (select pg_catalog.count(*) from pg_temp.gate_functions)
@@ -212,7 +217,10 @@ select set_eq(
         -- caller's organizations are locked down (20261207100400): invoker,
         -- reading only what the caller may read.
         'private.assert_may_check_config_documents()',
-        'private.organization_is_locked_down(uuid)'
+        'private.organization_is_locked_down(uuid)',
+        -- The active lockdowns as a constant, which the restrictive policies
+        -- fold into every plan (20261207100200).
+        'private.locked_organization_ids()'
     ]::text[],
     pg_catalog.format(
         'GATE-FN-06: authenticated can execute exactly the allowlisted functions (%s functions checked)',
