@@ -166,6 +166,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--variant", type=Path, action="append", default=[], help="SQL to apply first (throwaway cluster only)"
     )
+    parser.add_argument(
+        "--lockdown",
+        action="store_true",
+        help="measure during a lockdown of an organization none of the callers belongs to (same rows visible)",
+    )
     parser.add_argument("--max-ratio", type=float, help="exit 1 when any ratio is above this")
     parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running, to explain plans")
     args = parser.parse_args(argv)
@@ -365,6 +370,18 @@ $bench$
 """
 
 
+def lock_bystander(conn: psycopg.Connection) -> None:
+    """Lock down an organization no caller belongs to: the policies then filter on a real list, same rows."""
+    conn.execute(
+        "select public.set_organization_lockdown(o.id, 'bench_rls --lockdown', null) "
+        "from public.organizations as o "
+        "where not exists (select 1 from public.organization_members as m "
+        "where m.organization_id = o.id and m.user_id = any(%s::uuid[])) "
+        "order by o.id limit 1",
+        ([ADMIN_ONE, COORDINATOR_MANY, ADMIN_MANY],),
+    )
+
+
 def caller_orgs(conn: psycopg.Connection, caller: Caller) -> list[str]:
     rows = conn.execute(
         "select m.organization_id::text from public.organization_members as m "
@@ -437,8 +454,10 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
     for name, query in queries.items():
         conn.execute(f"prepare {name} as {query}")  # our own SQL
     times: dict[str, list[float]] = {name: [] for name in queries}
+    names = list(queries)
     for run in range(args.warmup + args.runs):
-        for name in queries:
+        # Each run starts with the next form, so that no form always follows the same one.
+        for name in names[run % len(names) :] + names[: run % len(names)]:
             with acting_as(conn, *as_whom(name, shape.caller)):
                 elapsed = server_ms(conn, f"execute {name}")
             if run >= args.warmup:
@@ -478,7 +497,11 @@ def report(results: list[Result], args: argparse.Namespace, rows: int, server: s
     )
     print("no RLS: as the owner, filtering on the caller's memberships looked up in the same query;")
     print("known: as the owner, with the caller's organizations written out (the application already knows them)")
-    print("permissive: RLS without the restrictive policies (the lockdown); restr.: what they add, RLS / permissive\n")
+    state = "one organization locked down" if args.lockdown else "no lockdown active"
+    print(
+        "permissive: RLS without the restrictive policies (the lockdown); restr.: what they add, RLS / permissive "
+        f"({state})\n"
+    )
     header = (
         f"{'table':<28}{'caller':<22}{'query':<26}{'RLS ms':>8}{'no RLS ms':>11}{'ratio':>8}"
         f"{'known ms':>10}{'ratio':>8}{'permissive':>12}{'restr.':>8}"
@@ -522,6 +545,8 @@ def run(args: argparse.Namespace) -> int:
             for variant in args.variant:
                 conn.execute(variant.read_text())  # the operator's own SQL
             conn.execute(PERMISSIVE_ONLY)  # after any variant, so that it copies the policies measured
+            if args.lockdown:
+                lock_bystander(conn)
             if not args.db_url:
                 conn.commit()  # a throwaway: each request then runs in a transaction of its own
             rows = conn.execute("select pg_catalog.count(*) from public.organization_integrations").fetchone()
