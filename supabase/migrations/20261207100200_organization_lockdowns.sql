@@ -18,7 +18,7 @@
 -- every plan and a policy costs no query per statement; a trigger on the table
 -- rewrites it in the same transaction as every change, and rewriting a
 -- function invalidates every cached plan that folded it, in every session
--- (docs/decisions/lockdown.md has the measurements and the reasoning).
+-- (docs/decisions/0006-lockdown-folded-into-plans.md has the measurements and the reasoning).
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 

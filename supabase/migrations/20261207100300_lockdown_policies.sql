@@ -14,7 +14,7 @@
 -- `cardinality('{}') = 0 or ...` is true, and the planner drops the policy
 -- from the plan. During a lockdown each policy is `organization_id <>
 -- all('{...}')` per row; no query or function call runs per statement either
--- way (docs/decisions/lockdown.md, tools/bench_rls.py). Unwrapped on purpose:
+-- way (docs/decisions/0006-lockdown-folded-into-plans.md, tools/bench_rls.py). Unwrapped on purpose:
 -- `(select ...)` would add an InitPlan per statement, and GATE-RLS-08 lets
 -- immutable calls without arguments stand alone for this reason. A global
 -- lockdown is a null element: `x <> all` over an array holding a null is
