@@ -1,9 +1,13 @@
 """``org-integrations``: the operator commands, one subcommand each.
 
     org-integrations repair-configs --db-url URL [--dry-run]
-    org-integrations emergency-revoke --db-url URL (--organization ID ... | --all) [--dry-run]
+    org-integrations emergency-revoke --db-url URL (--organization ID ... | --all) [--lockdown] [--dry-run]
+    org-integrations lockdown --db-url URL [--lift] (--organization ID ... | --all) --reason TEXT [--dry-run]
+    org-integrations lockdown --db-url URL --status
+    org-integrations pending-rotations --db-url URL --incident REF
 
 Every subcommand connects, switches role and exits the same way: see below.
+One addition: pending-rotations exits 1 when some credentials are still pending.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import sys
 from types import ModuleType
 from typing import TextIO
 
-from org_integrations.cli import common, emergency_revoke, repair_configs
+from org_integrations.cli import common, emergency_revoke, lockdown, pending_rotations, repair_configs
 
 __all__ = ["COMMANDS", "main"]
 
@@ -22,6 +26,8 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
     ("repair-configs", repair_configs, "reset integration configs that fail the schemas, with a report"),
     ("emergency-revoke", emergency_revoke, "breach runbook: revoke the credentials of organizations"),
+    ("lockdown", lockdown, "breach runbook: shut organizations out of the API, lift that, or list lockdowns"),
+    ("pending-rotations", pending_rotations, "breach runbook: list revoked credentials not yet replaced"),
 )
 
 

@@ -4,6 +4,7 @@ Revokes every integration credential of one organization, several, or all of the
 
     org-integrations emergency-revoke --db-url URL --organization ID [--organization ID ...] [--dry-run]
     org-integrations emergency-revoke --db-url URL --all [--dry-run] [--incident INC-123]
+    org-integrations emergency-revoke --db-url URL --all --lockdown [--reason TEXT] [--incident INC-123]
 
 Each organization is handled in its own transaction by
 public.emergency_revoke_credentials: every Vault secret of its integrations is
@@ -13,8 +14,15 @@ organization's admins get one 'credentials_revoked' notification telling them to
 rotate each credential at the external system and enter the new one. Before
 committing, the same transaction checks that nothing revocable is left.
 
+--lockdown first sets the lockdown, in the same run and through the same code
+as `org-integrations lockdown`: one per organization for --organization, the
+one global lockdown for --all. Its reason defaults to "emergency revoke,
+incident <incident>"; the organizations' admins read it, so --reason can say
+more. If any lockdown cannot be set, nothing is revoked.
+
 --dry-run lists what would change and changes nothing. Running again is safe: an
-organization with nothing left to revoke is skipped and nothing is written.
+organization with nothing left to revoke is skipped and nothing is written, and
+an active lockdown is kept as it is.
 
 Connecting, --role (default service_role, the only role the function is granted
 to) and exit codes are the same for every org-integrations command. Here, exit
@@ -36,7 +44,7 @@ import psycopg
 from psycopg import errors
 from tqdm import tqdm
 
-from org_integrations.cli import common
+from org_integrations.cli import common, lockdown
 from org_integrations.cli.common import printable
 
 # Transient: another transaction held a row this one needs; retry the organization.
@@ -82,6 +90,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="incident reference recorded in the audit and the notifications (1-200 characters; "
         "default: emergency-revoke-<UTC time>)",
     )
+    parser.add_argument(
+        "--lockdown",
+        action="store_true",
+        help="first lock the organizations down (the global lockdown with --all), as org-integrations lockdown does",
+    )
+    parser.add_argument(
+        "--reason",
+        help="with --lockdown: the lockdown's reason, shown to the admins (default: emergency revoke, incident <ID>)",
+    )
     parser.add_argument("--lock-timeout", default="5s", help="per-statement lock wait before a retry (default 5s)")
     parser.set_defaults(run=run, check=check)
 
@@ -92,6 +109,10 @@ def check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         args.incident = "emergency-revoke-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     if not args.incident.strip() or len(args.incident) > 200:
         parser.error("--incident must be 1 to 200 characters and not blank")
+    if args.reason is not None and not args.lockdown:
+        parser.error("--reason is the lockdown's reason: it needs --lockdown")
+    if args.lockdown and args.reason is None:
+        args.reason = f"emergency revoke, incident {args.incident}"
 
 
 def act_as(conn: psycopg.Connection, args: argparse.Namespace) -> None:
@@ -104,6 +125,8 @@ def act_as(conn: psycopg.Connection, args: argparse.Namespace) -> None:
 def organizations(conn: psycopg.Connection, args: argparse.Namespace) -> list[tuple[uuid.UUID, str]]:
     common.check_role(conn, args.role)
     common.require_function(conn, REVOKE_FUNCTION, "20261127600200")
+    if args.lockdown:
+        lockdown.require_functions(conn)
     with conn.transaction():
         act_as(conn, args)
         if args.all:
@@ -141,8 +164,30 @@ def describe(row: Row) -> str:
     return f"integration {integration_id} {printable(provider)}{name} ({status_before} -> inactive), {secret}"
 
 
+def lock_down(
+    conn: psycopg.Connection, args: argparse.Namespace, targets: list[tuple[uuid.UUID, str]], out: TextIO
+) -> bool:
+    """--lockdown: the lockdown module sets (or, in a dry run, tries) the lockdowns. False if any failed."""
+    scopes = [lockdown.GLOBAL] if args.all else [lockdown.Scope(org_id, name) for org_id, name in targets]
+    outcome = lockdown.apply(
+        conn,
+        scopes,
+        out,
+        lift=False,
+        reason=args.reason,
+        incident=args.incident,
+        role=args.role,
+        dry_run=args.dry_run,
+        lock_timeout=args.lock_timeout,
+    )
+    return not outcome.failed
+
+
 def revoke_all(conn: psycopg.Connection, args: argparse.Namespace, out: TextIO, err: TextIO) -> Summary:
     targets = organizations(conn, args)
+    if args.lockdown and not lock_down(conn, args, targets, out):
+        say(out, "emergency_revoke: NOT REVOKED, the lockdown failed; rerun the same command, it is idempotent")
+        return Summary(failed=["lockdown: not every lockdown was set, so nothing was revoked"])
     mode = "DRY RUN, nothing will change" if args.dry_run else "revoking"
     say(out, f"emergency_revoke: incident '{printable(args.incident)}': {len(targets)} organization(s), {mode}")
     summary = Summary()
