@@ -74,6 +74,9 @@ DOCUMENTED: dict[str, set[str]] = {
     "sync_schedule_problems": {"42501", "22P05"},
     "repair_integration_configs": {"42501"},
     "emergency_revoke_credentials": {"42501", "P0002", "22023"},
+    "set_organization_lockdown": {"42501", "P0002", "22023"},
+    "lift_organization_lockdown": {"42501", "P0002", "22023"},
+    "credential_rotations_pending": {"42501", "22023"},
 }
 # A function nobody listed yet: denial only, until its documentation says more.
 DEFAULT_DOCUMENTED = {"42501"}
@@ -97,6 +100,8 @@ WRITERS: dict[str, set[str]] = {
     "retrieve_credential_by_integration": {"service_role"},  # the audit row
     "repair_integration_configs": {"service_role"},
     "emergency_revoke_credentials": {"service_role"},
+    "set_organization_lockdown": {"service_role"},
+    "lift_organization_lockdown": {"service_role"},
 }
 DEFAULT_WRITERS = {"admin_a", "admin_b", "service_role"}
 
