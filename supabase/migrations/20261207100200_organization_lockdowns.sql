@@ -373,7 +373,8 @@ comment on function public.set_organization_lockdown(uuid, text, text) is
 'Locks an organization (null: every organization) out of the API for anon and authenticated until lifted: '
 'restrictive policies hide its rows and the client functions refuse it (42501); its admins can still read '
 'notifications. Audited and notified. Rerunning returns the active lockdown (already_active) and writes nothing. '
-'service_role only (42501); 22023 for a missing or invalid reason or incident; P0002 for an unknown organization.';
+'service_role only (42501); 22023 for a missing or invalid reason or an invalid incident (it may be null); P0002 '
+'for an unknown organization.';
 
 revoke all on function public.set_organization_lockdown(uuid, text, text) from public, anon, authenticated, service_role;
 grant execute on function public.set_organization_lockdown(uuid, text, text) to service_role;
