@@ -342,8 +342,9 @@ select policy_roles_are(
 );
 
 -- Permissive policies must keep the index-friendly form: `= any(array(select
--- ...))`, never a bare `in (select ...)` subquery. The lockdown's restrictive
--- policies are GATE-LCK-01's.
+-- ...))` over a membership helper or the membership mirror
+-- (20261207110100), never a bare `in (select ...)` subquery. The lockdown's
+-- restrictive policies are GATE-LCK-01's.
 select is_empty(
     $$
     select c.relname::text, p.polname::text
@@ -353,11 +354,13 @@ select is_empty(
         c.relnamespace = 'public'::regnamespace
         and p.polpermissive
         and (
-            pg_catalog.pg_get_expr(p.polqual, p.polrelid) not like '%= ANY (ARRAY( SELECT private.%'
-            or pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) not like '%= ANY (ARRAY( SELECT private.%'
+            pg_catalog.pg_get_expr(p.polqual, p.polrelid)
+            !~ '= ANY \(ARRAY\( SELECT (private\.|ms\.organization_id\s+FROM private\.memberships ms)'
+            or pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)
+            !~ '= ANY \(ARRAY\( SELECT (private\.|ms\.organization_id\s+FROM private\.memberships ms)'
         )
     $$,
-    'SS-67: every permissive public policy expression compares with = any(array(select private.helper()))'
+    'SS-67: every permissive public policy expression compares with = any(array(select ...)) over a helper or the mirror'
 );
 
 -- Table privileges (identical under legacy and modern default privileges)

@@ -20,7 +20,10 @@ select
 from tests.project_schemas as s;
 
 -- Every table in them that anon or authenticated holds any privilege on,
--- directly, through PUBLIC or on a column.
+-- directly, through PUBLIC or on a column, but private.memberships: the
+-- select policies' own membership lookup, which must keep showing a
+-- locked-down organization's admins their membership so that they can read
+-- its notifications (20261207110000). It shows callers only their own rows.
 create temporary view gate_reachable_tables as
 select
     c.oid,
@@ -30,6 +33,7 @@ inner join pg_temp.gate_schemas as s on c.relnamespace = s.oid
 cross join (values ('anon'), ('authenticated')) as r (rolname)
 where
     c.relkind in ('r', 'p')
+    and c.oid::pg_catalog.regclass::text <> 'private.memberships'
     and (
         pg_catalog.has_table_privilege(r.rolname, c.oid, 'select, insert, update, delete, truncate, references, trigger')
         or pg_catalog.has_any_column_privilege(r.rolname, c.oid, 'select, insert, update, references')
