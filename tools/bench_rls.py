@@ -296,8 +296,15 @@ def load(conn: psycopg.Connection, args: argparse.Namespace) -> None:
     }
     for statement in LOAD.split(";\n\n"):
         conn.execute(statement, params)  # our own constant
-    for table in TABLES:
-        conn.execute(f"analyze public.{table}")  # constant names
+    # Statistics for every table the load wrote, directly or through triggers (autovacuum's job in a live
+    # database): the client tables, auth.users, and whatever the migrations keep beside them in private.
+    tables = conn.execute(
+        "select c.oid::pg_catalog.regclass::text from pg_catalog.pg_class as c "
+        "where c.relkind = 'r' and c.relnamespace = any(array['public', 'private', 'auth']::pg_catalog.regnamespace[]) "
+        "and c.relowner = (select r.oid from pg_catalog.pg_roles as r where r.rolname = current_user)"
+    ).fetchall()
+    for (table,) in tables:
+        conn.execute(f"analyze {table}")  # names from the catalog, already quoted by regclass
     conn.execute("analyze auth.users")
 
 
