@@ -12,7 +12,7 @@
 --
 -- Enforcement reads the active lockdowns through
 -- private.locked_organization_ids(): the restrictive policies of
--- 20261207100300 and, through private.organization_is_locked_down, the client
+-- 20261207100300-100340 and, through private.organization_is_locked_down, the client
 -- functions (20261207100400). That function is the table's active rows
 -- compiled into a constant: declared immutable, so the planner folds it into
 -- every plan and a policy costs no query per statement; a trigger on the table
@@ -74,7 +74,7 @@ grant select on table private.organization_lockdowns to service_role;
 -- immutable: see the header. It is rewritten, never changed in place, so no
 -- plan can keep an old answer.
 create function private.locked_organization_ids()
-returns uuid []
+returns uuid[]
 language sql
 immutable
 parallel safe

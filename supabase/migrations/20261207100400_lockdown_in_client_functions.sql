@@ -1,5 +1,5 @@
 -- Issue 13: the client-callable functions refuse a locked-down organization
--- (20261207100200), as the restrictive policies of 20261207100300 do for the
+-- (20261207100200), as the restrictive policies of 20261207100300-100340 do for the
 -- tables. Same signatures and grants; no table is locked.
 --
 -- The credential functions (store, rotate, revoke, credential_status,

@@ -8,7 +8,7 @@
 -- policies to read directly. Its own policy shows a signed-in user their own
 -- rows only, so a policy's subquery on it needs no function and no recursion:
 -- organization_members' policies cannot read organization_members itself.
--- 20261207110100 moves the select policies onto it.
+-- 20261207110100-110140 move the select policies onto it.
 -- docs/decisions/0007-select-policies-read-a-membership-mirror.md has the
 -- measurements.
 --

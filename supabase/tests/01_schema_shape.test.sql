@@ -204,7 +204,7 @@ select results_eq(
 -- rest of SS-43 stays: the gate only asks that a policy name its roles, while
 -- this project gives permissive policies to authenticated alone (anon reads
 -- nothing and service_role bypasses RLS). The restrictive lockdown policies
--- apply to anon and authenticated (20261207100300, GATE-LCK-01).
+-- apply to anon and authenticated (20261207100300-100340, GATE-LCK-01).
 select is_empty(
     $$
     select c.relname::text, p.polname::text
@@ -343,7 +343,7 @@ select policy_roles_are(
 
 -- Permissive policies must keep the index-friendly form: `= any(array(select
 -- ...))` over a membership helper or the membership mirror
--- (20261207110100), never a bare `in (select ...)` subquery. The lockdown's
+-- (20261207110100-110140), never a bare `in (select ...)` subquery. The lockdown's
 -- restrictive policies are GATE-LCK-01's.
 select is_empty(
     $$

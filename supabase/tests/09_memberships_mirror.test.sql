@@ -1,5 +1,5 @@
 -- Proves private.memberships (20261207110000), which the select policies
--- read (20261207110100), is organization_members' (user_id,
+-- read (20261207110100-110140), is organization_members' (user_id,
 -- organization_id, role) after every kind of change, in the same statement:
 -- insert, role change, removal, a failed statement (OM001), the cascade
 -- from deleting an organization or a user. A signed-in user reads only their

@@ -155,7 +155,7 @@ select is_empty(
             -- Allowlist, each with its reason. The policies' membership
             -- helpers: definer to avoid RLS recursion, and they answer only
             -- the caller's own memberships; the rows they lead to are behind
-            -- the restrictive policies (20261207100300).
+            -- the restrictive policies (20261207100300-100340).
             'private.has_org_role(uuid,public.organization_role)',
             'private.user_org_ids()',
             'private.user_org_ids_with_role(public.organization_role[])'

@@ -1,0 +1,75 @@
+-- Issue 13: the lockdown's restrictive policies on
+-- public.organization_notifications, as 20261207100300 explains for organizations: one
+-- per command, to anon and authenticated, folded out of every plan while no
+-- lockdown is active.
+-- Its admins still read its notifications: the one exception (see the
+-- select policy).
+--
+-- Creating a policy takes an ACCESS EXCLUSIVE lock on its table until
+-- commit. One table per migration, so that the migration never holds one
+-- table while it waits for another: with all five in one transaction, a
+-- client holding one table and waiting for the next deadlocked with it
+-- (tools/bench_upgrade.py, 1,000,000 rows, 3 of 538 client transactions).
+-- lock_timeout bounds the wait behind long transactions.
+set local lock_timeout = '5s';
+set local statement_timeout = '60s';
+
+create policy organization_notifications_lockdown_select_policy
+on public.organization_notifications
+as restrictive
+for select
+to anon, authenticated
+using (
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
+    -- The exception: admins read their organization's notifications.
+    or organization_id = any(
+        array(select private.user_org_ids_with_role(array['admin']::public.organization_role[]))
+    )
+);
+
+comment on policy organization_notifications_lockdown_select_policy on public.organization_notifications is
+'Lockdown: no row of a locked-down organization, except to its admins.';
+
+create policy organization_notifications_lockdown_insert_policy
+on public.organization_notifications
+as restrictive
+for insert
+to anon, authenticated
+with check (
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
+);
+
+comment on policy organization_notifications_lockdown_insert_policy on public.organization_notifications is
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
+
+create policy organization_notifications_lockdown_update_policy
+on public.organization_notifications
+as restrictive
+for update
+to anon, authenticated
+using (
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
+)
+with check (
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
+);
+
+comment on policy organization_notifications_lockdown_update_policy on public.organization_notifications is
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
+
+create policy organization_notifications_lockdown_delete_policy
+on public.organization_notifications
+as restrictive
+for delete
+to anon, authenticated
+using (
+    pg_catalog.cardinality(private.locked_organization_ids()) = 0
+    or organization_id <> all(private.locked_organization_ids())
+);
+
+comment on policy organization_notifications_lockdown_delete_policy on public.organization_notifications is
+'Lockdown: no row of a locked-down organization (private.locked_organization_ids()).';
