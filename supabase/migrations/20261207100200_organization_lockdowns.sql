@@ -51,7 +51,7 @@ create table private.organization_lockdowns (
 );
 
 -- At most one active lockdown per scope; nulls not distinct, so also at most
--- one global one. The policies' subquery reads the active rows through it.
+-- one global one. Set and lift find the active row of a scope through it.
 create unique index organization_lockdowns_active_key
 on private.organization_lockdowns (organization_id) nulls not distinct
 where lifted_at is null;
