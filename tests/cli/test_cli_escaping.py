@@ -26,6 +26,7 @@ from org_integrations.cli import common
 from org_integrations.cli.common import printable
 from org_integrations.cli.emergency_revoke import describe
 from org_integrations.cli.repair_configs import OrganizationReport, Report, render
+from support.hostile import drop_text_checks
 
 HOSTILE = [
     "Acme\n[2/3] organization 00000000-0000-4000-8000-000000000000 'Acme': nothing to revoke",
@@ -96,18 +97,7 @@ def plant(url: str, name: str, provider: str, display_name: str) -> None:
     through a future gap, must still print safely.
     """
     with psycopg.connect(url) as conn:
-        checks = conn.execute(
-            "select c.conrelid::regclass::text, c.conname from pg_catalog.pg_constraint as c "
-            "where c.contype = 'c' and c.conrelid = any(array['public.organizations'::regclass, "
-            "'public.organization_integrations'::regclass]) "
-            "and pg_catalog.pg_get_constraintdef(c.oid) ~ '\\m(name|provider|display_name)\\M'"
-        ).fetchall()
-        for table, constraint in checks:
-            conn.execute(
-                psycopg.sql.SQL("alter table {} drop constraint {}").format(
-                    psycopg.sql.SQL(table), psycopg.sql.Identifier(constraint)
-                )
-            )
+        drop_text_checks(conn, ("name", "provider", "display_name"))
         conn.execute("insert into public.organizations (id, name) values (%s, %s)", [ORG, name])
         conn.execute(
             "insert into public.organization_integrations (id, organization_id, provider, display_name) "

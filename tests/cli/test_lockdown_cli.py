@@ -21,6 +21,7 @@ from org_integrations import cli
 from org_integrations.cli import common
 from org_integrations.cli.common import printable
 from org_integrations.identity import Identity
+from support.hostile import drop_text_checks
 from support.identity import act_as
 from support.users import add_member, create_org, create_user
 
@@ -491,18 +492,7 @@ HOSTILE_INCIDENT = "INC-\u200e42\\x1b[2K"
 def plant(url: str) -> None:
     """A hostile organization name and display name, with any check on those columns dropped first (as postgres)."""
     with psycopg.connect(url) as conn:
-        checks = conn.execute(
-            "select c.conrelid::regclass::text, c.conname from pg_catalog.pg_constraint as c "
-            "where c.contype = 'c' and c.conrelid = any(array['public.organizations'::regclass, "
-            "'public.organization_integrations'::regclass]) "
-            "and pg_catalog.pg_get_constraintdef(c.oid) ~ '\\m(name|display_name)\\M'"
-        ).fetchall()
-        for table, constraint in checks:
-            conn.execute(
-                psycopg.sql.SQL("alter table {} drop constraint {}").format(
-                    psycopg.sql.SQL(table), psycopg.sql.Identifier(constraint)
-                )
-            )
+        drop_text_checks(conn, ("name", "display_name"))
         conn.execute("update public.organizations set name = %s where id = %s", [HOSTILE_NAME, ORG_A])
         conn.execute(
             "update public.organization_integrations set display_name = %s where id = %s", [HOSTILE_DISPLAY_NAME, A1]
