@@ -46,6 +46,20 @@ def test_truncate_empties_the_mirror(migrated_db: Callable[..., str]) -> None:
         assert conn.execute("select pg_catalog.count(*) from private.memberships").fetchone() == (2,)
 
 
+def test_truncating_both_tables_in_one_statement_works(migrated_db: Callable[..., str]) -> None:
+    """A reset of every table truncates members and mirror together; the trigger must not refuse it (55006)."""
+    url = migrated_db()
+    with psycopg.connect(url) as conn:
+        for number, user_id in enumerate(USERS):
+            create_user(conn, user_id, f"mirror-{number}@test.local")
+        create_org(conn, ORG, "Mirror org")
+        add_member(conn, ORG, USERS[0], "admin")
+        conn.commit()
+        conn.execute("truncate public.organization_members, private.memberships")
+        conn.commit()
+        assert conn.execute("select pg_catalog.count(*) from private.memberships").fetchone() == (0,)
+
+
 def test_the_migration_copies_existing_memberships(platform_db: Callable[[], str]) -> None:
     """Memberships made before 20261207110000 are in the mirror once it is applied, and the policies see them."""
     url = platform_db()
