@@ -48,45 +48,65 @@ select cmp_ok(
 );
 
 -- A lockdown policy: restrictive, for exactly one command, applying to anon
--- and authenticated, and excluding the locked-down organizations,
--- `<> all(private.locked_organization_ids())`, in every expression the
--- command uses (USING for select and delete, WITH CHECK for insert, both for
--- update). That it excludes the right rows is the matrix's to prove
--- (39_lockdown_matrix).
+-- and authenticated, and in every expression the command uses (USING for
+-- select and delete, WITH CHECK for insert, both for update) exactly the
+-- lockdown's expression over the table's organization column (id on
+-- organizations, organization_id elsewhere), as deparsed here. Anything
+-- added to it, `or true` say, fails. That it excludes the right rows is the
+-- matrix's to prove (39_lockdown_matrix).
 select is_empty(
     $$
-    select t.relation, c.cmd
-    from pg_temp.gate_reachable_tables as t
-    cross join (values ('r', 'select'), ('a', 'insert'), ('w', 'update'), ('d', 'delete')) as c (polcmd, cmd)
+    with expected as (
+        select
+            t.oid,
+            t.relation,
+            c.polcmd,
+            c.cmd,
+            coalesce(
+                x.expression,
+                pg_catalog.format(
+                    '((cardinality(private.locked_organization_ids()) = 0) OR (%s <> ALL '
+                    || '(private.locked_organization_ids())))',
+                    case when t.relation = 'public.organizations' then 'id' else 'organization_id' end
+                )
+            ) as expression
+        from pg_temp.gate_reachable_tables as t
+        cross join (values ('r', 'select'), ('a', 'insert'), ('w', 'update'), ('d', 'delete')) as c (polcmd, cmd)
+        left join (
+            -- Allowlist: (relation, command, expression), each with its reason.
+            -- An organization's admins still read its notifications during a
+            -- lockdown, so they learn what happened (20261207100330).
+            values (
+                'public.organization_notifications',
+                'r',
+                '((cardinality(private.locked_organization_ids()) = 0) OR (organization_id <> ALL '
+                || '(private.locked_organization_ids())) OR (organization_id = ANY (ARRAY( SELECT '
+                || 'private.user_org_ids_with_role(ARRAY[''admin''::public.organization_role]) AS '
+                || 'user_org_ids_with_role))))'
+            )
+        ) as x (relation, polcmd, expression) on t.relation = x.relation and c.polcmd = x.polcmd
+    )
+
+    select e.relation, e.cmd
+    from expected as e
     where not exists (
         select 1
         from pg_catalog.pg_policy as p
-        cross join lateral (
-            select
-                pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual,
-                pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as with_check
-        ) as e
         where
-            p.polrelid = t.oid
+            p.polrelid = e.oid
             and not p.polpermissive
-            and p.polcmd = c.polcmd::"char"
+            and p.polcmd = e.polcmd::"char"
             and (
                 p.polroles operator(pg_catalog.@>) array[0]::oid[]
                 or p.polroles operator(pg_catalog.@>) array['anon'::regrole, 'authenticated'::regrole]::oid[]
             )
-            and (
-                c.polcmd = 'a'
-                or e.qual ~ '<> ALL \(private\.locked_organization_ids\(\)\)'
-            )
-            and (
-                c.polcmd not in ('a', 'w')
-                or e.with_check ~ '<> ALL \(private\.locked_organization_ids\(\)\)'
-            )
+            and (e.polcmd = 'a' or pg_catalog.pg_get_expr(p.polqual, p.polrelid) = e.expression)
+            and (e.polcmd not in ('a', 'w') or pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) = e.expression)
     )
     order by 1, 2
     $$,
     pg_catalog.format(
-        'GATE-LCK-01: every table anon or authenticated can reach has a restrictive lockdown policy for every '
+        'GATE-LCK-01: every table anon or authenticated can reach has the restrictive lockdown policy for every '
         || 'command (%s tables)',
         (select pg_catalog.count(*) from pg_temp.gate_reachable_tables)
     )

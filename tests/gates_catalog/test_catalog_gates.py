@@ -456,6 +456,16 @@ CASES += [
         names="public.organization_integrations",
     ),
     case(
+        # The lockdown's expression with a way around it: only the exact expression passes.
+        "lockdown_policy_with_an_escape",
+        "96",
+        "alter policy organization_members_lockdown_select_policy on public.organization_members "
+        "using (pg_catalog.cardinality(private.locked_organization_ids()) = 0 "
+        "or organization_id <> all(private.locked_organization_ids()) or true);",
+        {"GATE-LCK-01"},
+        names="public.organization_members",
+    ),
+    case(
         "lockdown_policy_for_authenticated_only",
         "96",
         "alter policy organizations_lockdown_select_policy on public.organizations to authenticated;",
