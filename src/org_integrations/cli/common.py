@@ -30,6 +30,7 @@ effects.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 from typing import Final, NoReturn, TextIO
@@ -84,9 +85,16 @@ def connect(db_url: str, application_name: str) -> psycopg.Connection:
         raise NotStarted(f"cannot connect: {printable(exc, 500)}") from exc
 
 
-def act_as(conn: psycopg.Connection, role: str) -> None:
-    """Act as ``role`` until the end of the current transaction, which must be open."""
+def act_as(conn: psycopg.Connection, role: str, *, lock_timeout: str | None = None) -> None:
+    """Act as ``role`` until the end of the current transaction, which must be open.
+
+    With ``lock_timeout``, also bound each statement's lock wait by it and each statement by 60 s, as the
+    commands that write under live traffic do.
+    """
     conn.execute(_ACT_AS, [json.dumps({"role": role}), role])
+    if lock_timeout is not None:
+        conn.execute("select pg_catalog.set_config('lock_timeout', %s, true)", [lock_timeout])
+        conn.execute("select pg_catalog.set_config('statement_timeout', '60s', true)")
 
 
 def check_role(conn: psycopg.Connection, role: str) -> None:
@@ -112,6 +120,19 @@ def describe_error(exc: psycopg.Error) -> str:
     diag = exc.diag
     text = f"{diag.sqlstate or ''} {diag.message_primary or exc}".strip()
     return printable(text, 500)
+
+
+def say(out: TextIO, line: str) -> None:
+    """One report line, written above the progress bar when one is drawn."""
+    tqdm.write(line, file=out)
+    out.flush()
+
+
+def timestamp(value: object) -> str:
+    """A timestamptz from the database in UTC, to the second; escaped like every database value."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return printable(value)
 
 
 def printable(value: object, limit: int = MAX_VALUE_CHARS) -> str:

@@ -42,10 +42,9 @@ from typing import TextIO
 
 import psycopg
 from psycopg import errors
-from tqdm import tqdm
 
 from org_integrations.cli import common, lockdown
-from org_integrations.cli.common import printable
+from org_integrations.cli.common import printable, say
 
 # Transient: another transaction held a row this one needs; retry the organization.
 RETRYABLE = (errors.LockNotAvailable, errors.DeadlockDetected, errors.SerializationFailure, errors.QueryCanceled)
@@ -68,12 +67,6 @@ class Summary:
     clean: int = 0
     credentials: int = 0
     failed: list[str] = field(default_factory=list)
-
-
-def say(out: TextIO, line: str) -> None:
-    """One report line, written above the progress bar when one is drawn."""
-    tqdm.write(line, file=out)
-    out.flush()
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -117,9 +110,7 @@ def check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 def act_as(conn: psycopg.Connection, args: argparse.Namespace) -> None:
     """Transaction-local, like PostgREST: the role and its claims, plus timeouts."""
-    common.act_as(conn, args.role)
-    conn.execute("select pg_catalog.set_config('lock_timeout', %s, true)", [args.lock_timeout])
-    conn.execute("select pg_catalog.set_config('statement_timeout', '60s', true)")
+    common.act_as(conn, args.role, lock_timeout=args.lock_timeout)
 
 
 def organizations(conn: psycopg.Connection, args: argparse.Namespace) -> list[tuple[uuid.UUID, str]]:

@@ -52,7 +52,7 @@ import psycopg
 from psycopg import errors
 
 from org_integrations.cli import common
-from org_integrations.cli.common import printable
+from org_integrations.cli.common import printable, say, timestamp
 
 MIGRATION: Final = "20261207100200"
 SET_FUNCTION: Final = "public.set_organization_lockdown(uuid, text, text)"
@@ -108,24 +108,6 @@ class Outcome:
     failed: list[str] = field(default_factory=list)
 
 
-def timestamp(value: object) -> str:
-    """A timestamptz from the database in UTC, to the second; escaped like every database value."""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return printable(value)
-
-
-def say(out: TextIO, line: str) -> None:
-    print(line, file=out, flush=True)
-
-
-def act_as(conn: psycopg.Connection, role: str, lock_timeout: str) -> None:
-    """Transaction-local, like PostgREST: the role and its claims, plus timeouts."""
-    common.act_as(conn, role)
-    conn.execute("select pg_catalog.set_config('lock_timeout', %s, true)", [lock_timeout])
-    conn.execute("select pg_catalog.set_config('statement_timeout', '60s', true)")
-
-
 def require_functions(conn: psycopg.Connection) -> None:
     """NotStarted unless the database has the lockdown migration."""
     common.require_function(conn, SET_FUNCTION, MIGRATION)
@@ -165,7 +147,7 @@ def preflight(
     for scope in scopes:
         try:
             with conn.transaction(force_rollback=True):
-                act_as(conn, role, lock_timeout)
+                common.act_as(conn, role, lock_timeout=lock_timeout)
                 answers.append(call(conn, scope, lift, reason, incident))
                 if lift and scope.organization_id is None:
                     (left,) = conn.execute(ORGANIZATION_LOCKDOWNS_LEFT).fetchone() or (0,)
@@ -227,7 +209,7 @@ def apply(
         if not dry_run:
             try:
                 with conn.transaction():
-                    act_as(conn, role, lock_timeout)
+                    common.act_as(conn, role, lock_timeout=lock_timeout)
                     answer = call(conn, scope, lift, reason, incident)
             except psycopg.Error as exc:
                 if conn.broken:

@@ -33,8 +33,7 @@ from typing import Final, TextIO
 import psycopg
 
 from org_integrations.cli import common
-from org_integrations.cli.common import printable
-from org_integrations.cli.lockdown import timestamp
+from org_integrations.cli.common import printable, timestamp
 
 MIGRATION: Final = "20261207100500"
 PENDING_FUNCTION: Final = "public.credential_rotations_pending(text)"
