@@ -131,10 +131,15 @@ def test_a_lockdown_of_one_organization_leaves_the_other_alone(world_db: tuple[s
         assert admin_b() == before
 
 
+def locked_ids_in(conn: psycopg.Connection) -> set[str | None]:
+    """The organizations locked down as this connection sees them (None: the global lockdown)."""
+    row = conn.execute("select private.locked_organization_ids()::text[]").fetchone()
+    return set(row[0]) if row else set()  # type: ignore[index]
+
+
 def locked_ids(url: str) -> set[str | None]:
     with psycopg.connect(url) as conn:
-        row = conn.execute("select private.locked_organization_ids()::text[]").fetchone()
-    return set(row[0]) if row else set()  # type: ignore[index]
+        return locked_ids_in(conn)
 
 
 def test_concurrent_lockdowns_are_both_compiled(world_db: tuple[str, World]) -> None:
@@ -174,11 +179,6 @@ def test_a_rolled_back_lockdown_leaves_nothing(world_db: tuple[str, World]) -> N
     assert locked_ids(url) == set()
     with api_session(url, "admin_a") as request:
         assert request()["integrations"] == 4
-
-
-def locked_ids_in(conn: psycopg.Connection) -> set[str | None]:
-    row = conn.execute("select private.locked_organization_ids()::text[]").fetchone()
-    return set(row[0]) if row else set()  # type: ignore[index]
 
 
 SABOTAGE = "drop trigger organization_lockdowns_compile on private.organization_lockdowns;"
