@@ -120,6 +120,7 @@ class Caller:
     label: str
     user_id: str
     roles: tuple[str, ...]
+    claims: str  # request.jwt.claims as PostgREST sets it
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Result:
     rls_ms: float
     plain_ms: float  # no RLS, the caller's memberships looked up in the same query
     known_ms: float  # no RLS, the caller's organizations already known (a literal array)
+    jwt_ms: float  # no RLS, memberships looked up for the caller's id read from the JWT claims (auth.uid())
     permissive_ms: float  # RLS with only the permissive policies: what the restrictive ones add
 
     @property
@@ -152,6 +154,10 @@ class Result:
     @property
     def known_ratio(self) -> float:
         return self.rls_ms / self.known_ms
+
+    @property
+    def jwt_ratio(self) -> float:
+        return self.rls_ms / self.jwt_ms
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -170,6 +176,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--lockdown",
         action="store_true",
         help="measure during a lockdown of an organization none of the callers belongs to (same rows visible)",
+    )
+    parser.add_argument(
+        "--claims",
+        choices=("supabase", "minimal"),
+        default="supabase",
+        help="JWT claims: a Supabase Auth access token's (default) or only sub, role and aud",
     )
     parser.add_argument("--max-ratio", type=float, help="exit 1 when any ratio is above this")
     parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running, to explain plans")
@@ -299,14 +311,43 @@ def load(conn: psycopg.Connection, args: argparse.Namespace) -> None:
     # Statistics for every table the load wrote, directly or through triggers (autovacuum's job in a live
     # database): the client tables, auth.users, and whatever the migrations keep beside them in private.
     # The throwaway cluster is also vacuumed after the load (run()).
-    tables = conn.execute(
+    for table in owned_tables(conn):
+        conn.execute(f"analyze {table}")  # names from the catalog, already quoted by regclass
+    conn.execute("analyze auth.users")
+
+
+def owned_tables(conn: psycopg.Connection) -> list[str]:
+    """The tables in public, private and auth that the connected role owns (and so may analyze and vacuum)."""
+    rows = conn.execute(
         "select c.oid::pg_catalog.regclass::text from pg_catalog.pg_class as c "
         "where c.relkind = 'r' and c.relnamespace = any(array['public', 'private', 'auth']::pg_catalog.regnamespace[]) "
         "and c.relowner = (select r.oid from pg_catalog.pg_roles as r where r.rolname = current_user)"
     ).fetchall()
-    for (table,) in tables:
-        conn.execute(f"analyze {table}")  # names from the catalog, already quoted by regclass
-    conn.execute("analyze auth.users")
+    return [str(r[0]) for r in rows]
+
+
+def vacuum_until_visible(conn: psycopg.Connection, tries: int = 40) -> None:
+    """VACUUM until every page of the owned tables is all-visible, as autovacuum leaves a quiet database.
+
+    One VACUUM right after the load is not enough: an autovacuum worker that
+    started on the new rows holds the xmin horizon back, VACUUM then leaves the
+    visibility maps unset, and every "index-only" scan visits the heap.
+    """
+    conn.autocommit = True
+    try:
+        for _ in range(tries):
+            conn.execute("vacuum")
+            behind = conn.execute(
+                "select pg_catalog.count(*) from pg_catalog.pg_class as c "
+                "where c.oid = any(%s::pg_catalog.regclass[]) and c.relallvisible < c.relpages",
+                (owned_tables(conn),),
+            ).fetchone()
+            if behind is not None and behind[0] == 0:
+                return
+            time.sleep(0.5)
+        print("warning: some visibility maps are still unset after VACUUM; index-only scans will visit the heap")
+    finally:
+        conn.autocommit = False
 
 
 # A role that carries authenticated's privileges and permissive policies but none of the restrictive
@@ -422,17 +463,52 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def claims_of(user_id: str, shape: str) -> str:
+    """The JWT claims PostgREST sets for a caller: --claims supabase (default) or minimal."""
+    if shape == "minimal":
+        return json.dumps({"sub": user_id, "role": "authenticated", "aud": "authenticated"})
+    # The claims of a Supabase Auth access token for an email sign-in: every policy that reads the
+    # caller's id parses this document, so its size is part of what RLS costs.
+    email = f"user-{user_id[-4:]}@example-company.test"
+    return json.dumps(
+        {
+            "aud": "authenticated",
+            "exp": 1_796_000_000,
+            "iat": 1_795_996_400,
+            "iss": "https://abcdefghijklmnopqrst.supabase.co/auth/v1",
+            "sub": user_id,
+            "email": email,
+            "phone": "",
+            "app_metadata": {"provider": "email", "providers": ["email"]},
+            "user_metadata": {
+                "email": email,
+                "email_verified": True,
+                "phone_verified": False,
+                "sub": user_id,
+            },
+            "role": "authenticated",
+            "aal": "aal1",
+            "amr": [{"method": "password", "timestamp": 1_795_996_400}],
+            "session_id": "5b0c7f1e-2d43-4f6a-9a0e-3c1d2b4a5e6f",
+            "is_anonymous": False,
+        }
+    )
+
+
 @contextmanager
-def acting_as(conn: psycopg.Connection, caller: Caller | None, role: str = "authenticated") -> Iterator[None]:
-    """One request: as PostgREST sets it up (role and claims, transaction-local), or as the owner.
+def acting_as(conn: psycopg.Connection, caller: Caller | None, role: str | None) -> Iterator[None]:
+    """One request: as PostgREST sets it up (claims and role, transaction-local), or as the owner.
+
+    With a caller the claims are the caller's; with a role the request runs as
+    it, else as the owner.
 
     A transaction of its own, or a savepoint inside the --db-url run's outer
     transaction; always rolled back, which also undoes the role and claims.
     """
     with conn.transaction(force_rollback=True):
         if caller is not None:
-            claims = json.dumps({"sub": caller.user_id, "role": "authenticated", "aud": "authenticated"})
-            conn.execute("select pg_catalog.set_config('request.jwt.claims', %s, true)", (claims,))
+            conn.execute("select pg_catalog.set_config('request.jwt.claims', %s, true)", (caller.claims,))
+        if role is not None:
             conn.execute("select pg_catalog.set_config('role', %s, true)", (role,))
         yield
 
@@ -445,16 +521,21 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
         "org": literal(roles_orgs[len(roles_orgs) // 2]) + "::uuid",
         "id": literal(pick_id(conn, shape.table, roles_orgs)) + "::uuid" if "{id}" in shape.select else "",
     }
-    # The filter an application without RLS would write: look the caller's memberships up.
-    lookup = (
-        "array(select m.organization_id from public.organization_members as m "
-        f"where m.user_id = {literal(shape.caller.user_id)}::uuid "
-        f"and m.role = any({literal('{' + ','.join(shape.caller.roles) + '}')}::public.organization_role[]))"
-    )
+
+    # The filter an application without RLS would write: look the caller's memberships up, for the
+    # caller's id as the application knows it (a literal), or as the database learns it (the JWT claims).
+    def lookup(user_id: str) -> str:
+        return (
+            "array(select m.organization_id from public.organization_members as m "
+            f"where m.user_id = {user_id} "
+            f"and m.role = any({literal('{' + ','.join(shape.caller.roles) + '}')}::public.organization_role[]))"
+        )
+
     queries = {
         "bench_rls": shape.select.format(**fills),
         "bench_permissive": shape.select.format(**fills),
-        "bench_plain": shape.baseline.format(**{**fills, "orgs": lookup}),
+        "bench_plain": shape.baseline.format(**{**fills, "orgs": lookup(literal(shape.caller.user_id) + "::uuid")}),
+        "bench_jwt": shape.baseline.format(**{**fills, "orgs": lookup("(select auth.uid())")}),
         "bench_known": shape.baseline.format(**fills),
     }
     # Prepared, as PostgREST prepares every statement it sends: planning is paid once per session
@@ -476,7 +557,7 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
         with acting_as(conn, *as_whom(name, shape.caller)):
             seen[name] = sorted(map(str, conn.execute(f"execute {name}").fetchall()))
         conn.execute(f"deallocate {name}")
-    if not seen["bench_rls"] == seen["bench_permissive"] == seen["bench_plain"] == seen["bench_known"]:
+    if any(rows != seen["bench_rls"] for rows in seen.values()):
         counts = {name: len(rows) for name, rows in seen.items()}
         raise RuntimeError(f"{shape.table} {shape.label}: different rows: {counts}")
     medians = {name: statistics.median(times[name]) for name in queries}
@@ -485,45 +566,84 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
         rls_ms=medians["bench_rls"],
         plain_ms=medians["bench_plain"],
         known_ms=medians["bench_known"],
+        jwt_ms=medians["bench_jwt"],
         permissive_ms=medians["bench_permissive"],
     )
 
 
-def as_whom(name: str, caller: Caller) -> tuple[Caller | None, str]:
-    """Who runs each prepared statement: the caller (as authenticated or the permissive-only role) or the owner."""
+# Ways to read the caller's id, each in the InitPlan a policy would run. auth.uid() is Supabase's and the
+# one the policies use; the others are the candidates measured against it (docs/schema.md, "Policies").
+_CLAIMS = "pg_catalog.current_setting('request.jwt.claims', true)"
+IDENTITY_FORMS = {
+    "literal (no RLS)": "select (select {literal}::uuid)",
+    "auth.uid()": "select (select auth.uid())",
+    "claims as json": "select (select (" + _CLAIMS + "::json ->> 'sub')::uuid)",
+    "claims as jsonb": "select (select (" + _CLAIMS + "::jsonb ->> 'sub')::uuid)",
+}
+
+
+def measure_identity(conn: psycopg.Connection, caller: Caller, args: argparse.Namespace) -> dict[str, float]:
+    """Median server time of each way to read the caller's id, alternated on one session like measure()."""
+    names = {form: f"bench_identity_{n}" for n, form in enumerate(IDENTITY_FORMS)}
+    for form, name in names.items():
+        conn.execute(f"prepare {name} as " + IDENTITY_FORMS[form].format(literal=literal(caller.user_id)))
+    times: dict[str, list[float]] = {form: [] for form in names}
+    forms = list(names)
+    for run in range(args.warmup + args.runs):
+        for form in forms[run % len(forms) :] + forms[: run % len(forms)]:
+            with acting_as(conn, caller, None):
+                elapsed = server_ms(conn, f"execute {names[form]}")
+            if run >= args.warmup:
+                times[form].append(elapsed)
+    for name in names.values():
+        conn.execute(f"deallocate {name}")
+    return {form: statistics.median(values) for form, values in times.items()}
+
+
+def as_whom(name: str, caller: Caller) -> tuple[Caller | None, str | None]:
+    """Who runs each prepared statement: the caller (as authenticated or the permissive-only role) or the
+    owner, with the caller's claims where the statement reads them."""
     if name == "bench_rls":
         return caller, "authenticated"
     if name == "bench_permissive":
         return caller, PERMISSIVE_ROLE
-    return None, "authenticated"
+    if name == "bench_jwt":
+        return caller, None
+    return None, None
 
 
 def report(results: list[Result], args: argparse.Namespace, rows: int, server: str) -> float:
     print(
         f"{rows:,} integrations in {args.orgs:,} organizations; callers with 1 and {args.many} memberships; "
-        f"median of {args.runs} runs of prepared statements (planning + execution) on {server}\n"
+        f"median of {args.runs} runs of prepared statements (planning + execution) on {server}; "
+        f"{args.claims} JWT claims\n"
     )
-    print("no RLS: as the owner, filtering on the caller's memberships looked up in the same query;")
-    print("known: as the owner, with the caller's organizations written out (the application already knows them)")
+    print("no RLS: as the owner, filtering on the caller's memberships, the caller's id a literal;")
+    print("JWT id: the same, the caller's id read from the JWT claims with (select auth.uid()), as RLS must;")
+    print("known: as the owner, with the caller's organizations written out (the application already knows them);")
     state = "one organization locked down" if args.lockdown else "no lockdown active"
-    print(
-        "permissive: RLS without the restrictive policies (the lockdown); restr.: what they add, RLS / permissive "
-        f"({state})\n"
-    )
+    print(f"restr.: what the restrictive policies (the lockdown) add, RLS / RLS without them ({state})\n")
     header = (
         f"{'table':<28}{'caller':<22}{'query':<26}{'RLS ms':>8}{'no RLS ms':>11}{'ratio':>8}"
-        f"{'known ms':>10}{'ratio':>8}{'permissive':>12}{'restr.':>8}"
+        f"{'JWT id ms':>11}{'ratio':>8}{'known ms':>10}{'ratio':>8}{'restr.':>8}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
             f"{r.shape.table:<28}{r.shape.caller.label:<22}{r.shape.label:<26}"
-            f"{r.rls_ms:>8.3f}{r.plain_ms:>11.3f}{r.ratio:>7.2f}x{r.known_ms:>10.3f}{r.known_ratio:>7.2f}x"
-            f"{r.permissive_ms:>12.3f}{r.restrictive_ratio:>7.2f}x"
+            f"{r.rls_ms:>8.3f}{r.plain_ms:>11.3f}{r.ratio:>7.2f}x{r.jwt_ms:>11.3f}{r.jwt_ratio:>7.2f}x"
+            f"{r.known_ms:>10.3f}{r.known_ratio:>7.2f}x{r.restrictive_ratio:>7.2f}x"
         )
     worst = max(results, key=lambda r: r.ratio)
     print(f"\nworst ratio: {worst.ratio:.2f}x ({worst.shape.table}, {worst.shape.caller.label}, {worst.shape.label})")
+    identity = statistics.median(r.jwt_ms - r.plain_ms for r in results)
+    worst_jwt = max(results, key=lambda r: r.jwt_ratio)
+    print(
+        f"reading the caller's id from the claims: {identity * 1000:.1f} us a statement (median of JWT id - no RLS)\n"
+        f"worst ratio against JWT id: {worst_jwt.jwt_ratio:.2f}x "
+        f"({worst_jwt.shape.table}, {worst_jwt.shape.caller.label}, {worst_jwt.shape.label})"
+    )
     ratios = sorted(r.restrictive_ratio for r in results)
     heaviest = max(results, key=lambda r: r.restrictive_ratio)
     print(
@@ -534,9 +654,16 @@ def report(results: list[Result], args: argparse.Namespace, rows: int, server: s
 
 
 def run(args: argparse.Namespace) -> int:
-    admin_one = Caller("admin of 1", ADMIN_ONE, ("admin",))
-    coord_many = Caller(f"coordinator of {args.many}", COORDINATOR_MANY, ("admin", "coordinator"))
-    admin_many = Caller(f"admin of {args.many}", ADMIN_MANY, ("admin",))
+    admin_one = Caller("admin of 1", ADMIN_ONE, ("admin",), claims_of(ADMIN_ONE, args.claims))
+    coord_many = Caller(
+        f"coordinator of {args.many}",
+        COORDINATOR_MANY,
+        ("admin", "coordinator"),
+        claims_of(COORDINATOR_MANY, args.claims),
+    )
+    # With --many 1 there are two admins of one organization each; the second is told apart by name.
+    admin_many_label = f"admin of {args.many}" if args.many > 1 else "other admin of 1"
+    admin_many = Caller(admin_many_label, ADMIN_MANY, ("admin",), claims_of(ADMIN_MANY, args.claims))
     chosen = [s for s in shapes(admin_one, coord_many, admin_many) if s.table in args.tables]
     cluster = None
     try:
@@ -559,16 +686,18 @@ def run(args: argparse.Namespace) -> int:
                 conn.commit()  # a throwaway: each request then runs in a transaction of its own
                 # As autovacuum leaves a live database: visibility maps set, so index-only scans stay
                 # index-only. (--db-url measures inside one transaction, where VACUUM cannot run.)
-                conn.autocommit = True
-                conn.execute("vacuum")
-                conn.autocommit = False
+                vacuum_until_visible(conn)
             rows = conn.execute("select pg_catalog.count(*) from public.organization_integrations").fetchone()
             version = conn.execute("select pg_catalog.current_setting('server_version')").fetchone()
             server = f"PostgreSQL {str(version[0]).split()[0]}" if version else "?"
             print(f"loaded in {time.perf_counter() - started:.1f}s")
             results = [measure(conn, shape, args) for shape in chosen]
+            identity = measure_identity(conn, admin_one, args)
             conn.rollback()  # with --db-url, the whole load
         worst = report(results, args, int(rows[0]) if rows else 0, server)
+        print(f"\nthe caller's id alone, median ms ({args.claims} JWT claims):")
+        for form, ms in identity.items():
+            print(f"  {form:<20}{ms:>8.3f}")
     finally:
         if cluster is not None and args.keep:
             cluster.detach()
