@@ -9,7 +9,7 @@
 
 begin;
 
-select plan(14);
+select plan(15);
 
 -- In a DO block: the helpers return random ids, which the TAP stream must not carry.
 do $world$
@@ -153,6 +153,20 @@ select throws_ok(
     'MM-14: service_role cannot write the mirror'
 );
 select tests.clear_authentication();
+
+-- The policies' index-only scan needs the mirror's pages all-visible, so
+-- autovacuum comes back after 50 changes, not 20% of the table
+-- (20261207120000, decision 0008).
+select bag_eq(
+    $$select pg_catalog.unnest(c.reloptions) from pg_catalog.pg_class as c
+    where c.oid = 'private.memberships'::pg_catalog.regclass$$,
+    $$values
+        ('autovacuum_vacuum_threshold=50'),
+        ('autovacuum_vacuum_scale_factor=0'),
+        ('autovacuum_vacuum_insert_threshold=50'),
+        ('autovacuum_vacuum_insert_scale_factor=0')$$,
+    'MM-15: autovacuum visits the mirror after every 50 changes, to keep its index-only scans index-only'
+);
 
 select * from finish();
 rollback;
