@@ -9,13 +9,18 @@ clients read and every query shape (list one organization, list everything
 visible, fetch one row by id), it runs each query
 
   with RLS:    as `authenticated` with the caller's JWT claims, as PostgREST does;
-  without RLS: as the table owner with the equivalent explicit filter,
-               `organization_id = any('{<the caller's organizations>}')`;
+  without RLS: as the table owner with the equivalent explicit filter, the
+               caller's memberships looked up for the caller's id as a
+               literal ("no RLS") or read from the same claims with
+               auth.uid() ("JWT id"), or the caller's organizations written
+               out ("known");
 
-alternating the two on one warm session, each a prepared statement as PostgREST
+alternating the forms on one warm session, each a prepared statement as PostgREST
 sends them, and prints the median server time (planning plus execution, from
-EXPLAIN ANALYZE EXECUTE with timing off) and the ratio. Both forms run on the
-same data in the same run, and must return the same rows.
+EXPLAIN ANALYZE EXECUTE with timing off) and the ratios. All forms run on the
+same data in the same run, and must return the same rows. The claims are a
+Supabase Auth access token's (--claims minimal: three keys), and a last table
+times reading the caller's id alone, the part of RLS no policy can avoid.
 
     python tools/bench_rls.py                           # throwaway cluster, 100k rows
     python tools/bench_rls.py --rows 1000000 --orgs 10000
@@ -572,7 +577,7 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
 
 
 # Ways to read the caller's id, each in the InitPlan a policy would run. auth.uid() is Supabase's and the
-# one the policies use; the others are the candidates measured against it (docs/schema.md, "Policies").
+# one the policies use; the others are the candidates measured against it (docs/schema.md, "Designs measured").
 _CLAIMS = "pg_catalog.current_setting('request.jwt.claims', true)"
 IDENTITY_FORMS = {
     "literal (no RLS)": "select (select {literal}::uuid)",
