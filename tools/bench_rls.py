@@ -518,8 +518,34 @@ def acting_as(conn: psycopg.Connection, caller: Caller | None, role: str | None)
         yield
 
 
+def alternate(
+    conn: psycopg.Connection,
+    queries: dict[str, str],
+    whom: dict[str, tuple[Caller | None, str | None]],
+    args: argparse.Namespace,
+) -> dict[str, float]:
+    """Prepare each query under its name, run them in turn on one warm session, each as whom[name] says,
+    and return each one's median server time. The statements stay prepared for the caller to reuse.
+
+    Prepared, as PostgREST prepares every statement it sends: planning is paid once per session (the
+    plan cache keeps the RLS plan per role), then each request executes the cached plan.
+    """
+    for name, query in queries.items():
+        conn.execute(f"prepare {name} as {query}")  # our own SQL
+    times: dict[str, list[float]] = {name: [] for name in queries}
+    names = list(queries)
+    for run in range(args.warmup + args.runs):
+        # Each run starts with the next form, so that no form always follows the same one.
+        for name in names[run % len(names) :] + names[: run % len(names)]:
+            with acting_as(conn, *whom[name]):
+                elapsed = server_ms(conn, f"execute {name}")
+            if run >= args.warmup:
+                times[name].append(elapsed)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) -> Result:
-    """Alternate the two forms on one warm session, as PostgREST's pool serves any role on any connection."""
+    """Alternate the forms on one warm session, as PostgREST's pool serves any role on any connection."""
     roles_orgs = caller_orgs(conn, shape.caller)
     fills = {
         "orgs": literal("{" + ",".join(roles_orgs) + "}") + "::uuid[]",
@@ -543,29 +569,17 @@ def measure(conn: psycopg.Connection, shape: Shape, args: argparse.Namespace) ->
         "bench_jwt": shape.baseline.format(**{**fills, "orgs": lookup("(select auth.uid())")}),
         "bench_known": shape.baseline.format(**fills),
     }
-    # Prepared, as PostgREST prepares every statement it sends: planning is paid once per session
-    # (the plan cache keeps the RLS plan per role), then each request executes the cached plan.
-    for name, query in queries.items():
-        conn.execute(f"prepare {name} as {query}")  # our own SQL
-    times: dict[str, list[float]] = {name: [] for name in queries}
-    names = list(queries)
-    for run in range(args.warmup + args.runs):
-        # Each run starts with the next form, so that no form always follows the same one.
-        for name in names[run % len(names) :] + names[: run % len(names)]:
-            with acting_as(conn, *as_whom(name, shape.caller)):
-                elapsed = server_ms(conn, f"execute {name}")
-            if run >= args.warmup:
-                times[name].append(elapsed)
+    whom = {name: as_whom(name, shape.caller) for name in queries}
+    medians = alternate(conn, queries, whom, args)
     # Same rows every way, or the comparison means nothing.
     seen = {}
     for name in queries:
-        with acting_as(conn, *as_whom(name, shape.caller)):
+        with acting_as(conn, *whom[name]):
             seen[name] = sorted(map(str, conn.execute(f"execute {name}").fetchall()))
         conn.execute(f"deallocate {name}")
     if any(rows != seen["bench_rls"] for rows in seen.values()):
         counts = {name: len(rows) for name, rows in seen.items()}
         raise RuntimeError(f"{shape.table} {shape.label}: different rows: {counts}")
-    medians = {name: statistics.median(times[name]) for name in queries}
     return Result(
         shape,
         rls_ms=medians["bench_rls"],
@@ -589,20 +603,12 @@ IDENTITY_FORMS = {
 
 def measure_identity(conn: psycopg.Connection, caller: Caller, args: argparse.Namespace) -> dict[str, float]:
     """Median server time of each way to read the caller's id, alternated on one session like measure()."""
-    names = {form: f"bench_identity_{n}" for n, form in enumerate(IDENTITY_FORMS)}
-    for form, name in names.items():
-        conn.execute(f"prepare {name} as " + IDENTITY_FORMS[form].format(literal=literal(caller.user_id)))
-    times: dict[str, list[float]] = {form: [] for form in names}
-    forms = list(names)
-    for run in range(args.warmup + args.runs):
-        for form in forms[run % len(forms) :] + forms[: run % len(forms)]:
-            with acting_as(conn, caller, None):
-                elapsed = server_ms(conn, f"execute {names[form]}")
-            if run >= args.warmup:
-                times[form].append(elapsed)
-    for name in names.values():
+    names = {f"bench_identity_{n}": form for n, form in enumerate(IDENTITY_FORMS)}
+    queries = {name: IDENTITY_FORMS[form].format(literal=literal(caller.user_id)) for name, form in names.items()}
+    medians = alternate(conn, queries, dict.fromkeys(queries, (caller, None)), args)
+    for name in queries:
         conn.execute(f"deallocate {name}")
-    return {form: statistics.median(values) for form, values in times.items()}
+    return {form: medians[name] for name, form in names.items()}
 
 
 def as_whom(name: str, caller: Caller) -> tuple[Caller | None, str | None]:
