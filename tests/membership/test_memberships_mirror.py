@@ -28,36 +28,43 @@ select pg_catalog.count(*) from (
 """
 
 
+def _members(conn: psycopg.Connection, *roles: str) -> None:
+    """The two users, the organization, and a membership of USERS[i] with roles[i]; committed."""
+    for number, user_id in enumerate(USERS):
+        create_user(conn, user_id, f"mirror-{number}@test.local")
+    create_org(conn, ORG, "Mirror org")
+    for user_id, role in zip(USERS, roles, strict=False):
+        add_member(conn, ORG, user_id, role)
+    conn.commit()
+
+
+def _mirror_rows(conn: psycopg.Connection) -> int:
+    row = conn.execute("select pg_catalog.count(*) from private.memberships").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def test_truncate_empties_the_mirror(migrated_db: Callable[..., str]) -> None:
     url = migrated_db()
     with psycopg.connect(url) as conn:
-        for number, user_id in enumerate(USERS):
-            create_user(conn, user_id, f"mirror-{number}@test.local")
-        create_org(conn, ORG, "Mirror org")
-        add_member(conn, ORG, USERS[0], "admin")
-        add_member(conn, ORG, USERS[1], "coordinator")
-        conn.commit()
-        assert conn.execute("select pg_catalog.count(*) from private.memberships").fetchone() == (2,)
+        _members(conn, "admin", "coordinator")
+        assert _mirror_rows(conn) == 2
 
         conn.execute("truncate public.organization_members")
-        assert conn.execute("select pg_catalog.count(*) from private.memberships").fetchone() == (0,)
+        assert _mirror_rows(conn) == 0
         conn.rollback()
         assert conn.execute(DIFFERENCE).fetchone() == (0,)
-        assert conn.execute("select pg_catalog.count(*) from private.memberships").fetchone() == (2,)
+        assert _mirror_rows(conn) == 2
 
 
 def test_truncating_both_tables_in_one_statement_works(migrated_db: Callable[..., str]) -> None:
     """A reset of every table truncates members and mirror together; the trigger must not refuse it (55006)."""
     url = migrated_db()
     with psycopg.connect(url) as conn:
-        for number, user_id in enumerate(USERS):
-            create_user(conn, user_id, f"mirror-{number}@test.local")
-        create_org(conn, ORG, "Mirror org")
-        add_member(conn, ORG, USERS[0], "admin")
-        conn.commit()
+        _members(conn, "admin")
         conn.execute("truncate public.organization_members, private.memberships")
         conn.commit()
-        assert conn.execute("select pg_catalog.count(*) from private.memberships").fetchone() == (0,)
+        assert _mirror_rows(conn) == 0
 
 
 def test_the_migration_copies_existing_memberships(platform_db: Callable[[], str]) -> None:
@@ -65,16 +72,11 @@ def test_the_migration_copies_existing_memberships(platform_db: Callable[[], str
     url = platform_db()
     migrate(url, upto="20261207100500")
     with psycopg.connect(url) as conn:
-        for number, user_id in enumerate(USERS):
-            create_user(conn, user_id, f"mirror-{number}@test.local")
-        create_org(conn, ORG, "Mirror org")
-        add_member(conn, ORG, USERS[0], "admin")
-        add_member(conn, ORG, USERS[1], "coordinator")
-        conn.commit()
+        _members(conn, "admin", "coordinator")
     assert "20261207110000" in migrate(url)
     with psycopg.connect(url) as conn:
         assert conn.execute(DIFFERENCE).fetchone() == (0,)
-        assert conn.execute("select pg_catalog.count(*) from private.memberships").fetchone() == (2,)
+        assert _mirror_rows(conn) == 2
         with conn.transaction(force_rollback=True):
             act_as(conn, Identity.user(USERS[1]))
             assert conn.execute("select pg_catalog.count(*) from public.organizations").fetchone() == (1,)
